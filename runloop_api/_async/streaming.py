@@ -1,0 +1,112 @@
+"""Server-sent event streams of typed chunks that resume from the last offset after a dropped connection."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import httpx
+
+from .._base.errors import APIConnectionError, RequestTimeoutError
+from .._base.models import BaseModel
+from .._base.retry import backoff_delay
+from .._base.sse import SSEDecoder
+from .._base.streaming import resume_offset
+
+if TYPE_CHECKING:
+    from ._client_base import AsyncAPIClient
+
+__all__ = ["AsyncEventStream", "MAX_RECONNECTS"]
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+MAX_RECONNECTS = 5
+_DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.ReadTimeout)
+
+
+class AsyncEventStream(Generic[ModelT]):
+    """An iterator of typed events from a server-sent event stream.
+
+    When the connection drops mid-stream, it reconnects with ``offset`` set to the offset of the
+    last event received, so no chunk is lost or repeated. ``last_offset`` is where a later call
+    would resume.
+    """
+
+    def __init__(
+        self,
+        client: AsyncAPIClient,
+        path: str,
+        *,
+        model: type[ModelT],
+        query: dict[str, Any],
+        build: dict[str, Any],
+    ) -> None:
+        self._client = client
+        self._path = path
+        self._model = model
+        self._query = query
+        self._build = build
+        self._response: httpx.Response | None = None
+        offset = query.get("offset")
+        self.last_offset: str | None = None if offset is None else str(offset)
+        """The resume point after the last event received (pass it back as ``offset``)."""
+        self.reconnects = 0
+        """How many times the stream reconnected after a dropped connection."""
+
+    async def _open(self) -> httpx.Response:
+        query = dict(self._query)
+        if self.last_offset is not None:
+            query["offset"] = self.last_offset
+        request = self._client.build_request("GET", self._path, query=query, **self._build)
+        return await self._client.send(request, idempotent=True, stream=True)
+
+    async def __aiter__(self) -> AsyncIterator[ModelT]:
+        failures = 0
+        while True:
+            try:
+                self._response = await self._open()
+            except RequestTimeoutError:
+                failures += 1
+                if failures > MAX_RECONNECTS:
+                    raise
+                continue
+            try:
+                decoder = SSEDecoder()
+                async for line in self._response.aiter_lines():
+                    event = decoder.decode(line.rstrip("\r"))
+                    if event is None or not event.data:
+                        continue
+                    item = self._model.model_validate_json(event.data)
+                    self.last_offset = resume_offset(item, self.last_offset)
+                    failures = 0
+                    yield item
+                return
+            except _DROPPED as exc:
+                failures += 1
+                if failures > MAX_RECONNECTS:
+                    request = self._response.request
+                    raise APIConnectionError(
+                        f"GET {self._path} stream dropped {failures} times in a row: {exc!r}",
+                        method=request.method,
+                        url=str(request.url),
+                        request_sent=True,
+                    ) from exc
+                self.reconnects += 1
+                await asyncio.sleep(backoff_delay(failures) / 4)
+            finally:
+                await self._response.aclose()
+
+    async def close(self) -> None:
+        """Closes the current connection."""
+        if self._response is not None:
+            await self._response.aclose()
+
+    async def __aenter__(self) -> AsyncEventStream[ModelT]:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()

@@ -1,0 +1,77 @@
+# Generated from runloop_api/_async/binary.py by scripts/unasync.py. Do not edit.
+"""A binary response body that is streamed, never held whole in memory unless asked."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+__all__ = ["BinaryResponse"]
+
+CHUNK_SIZE = 1024 * 1024
+
+
+class BinaryResponse:
+    """An open response whose body has not been read yet.
+
+    Read it once with :meth:`iter_bytes`, :meth:`read` or :meth:`write_to_file`; each closes the
+    response when done. Use it as a context manager to close it if you stop early.
+    """
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+
+    @property
+    def content_length(self) -> int | None:
+        """The body's size in bytes, when the server announced it."""
+        value = self.response.headers.get("content-length")
+        return int(value) if value and value.isdigit() else None
+
+    def iter_bytes(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+        """Yields the body in chunks of at most ``chunk_size`` bytes."""
+        try:
+            for chunk in self.response.iter_bytes(chunk_size):
+                yield chunk
+        finally:
+            self.response.close()
+
+    def read(self) -> bytes:
+        """Reads the whole body into memory."""
+        try:
+            return self.response.read()
+        finally:
+            self.response.close()
+
+    def write_to_file(self, destination: str | os.PathLike[str]) -> Path:
+        """Streams the body into a file; a partial file is removed if the transfer fails.
+
+        Returns:
+            The path written.
+        """
+        path = Path(destination)
+        partial = path.with_name(path.name + ".part")
+        try:
+            with partial.open("wb") as out:
+                for chunk in self.iter_bytes():
+                    out.write(chunk)
+            partial.replace(path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return path
+
+    def close(self) -> None:
+        """Closes the response without reading the rest."""
+        self.response.close()
+
+    def __enter__(self) -> BinaryResponse:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,82 @@
+# Generated from runloop_api/_async/client.py by scripts/unasync.py. Do not edit.
+"""``RunloopAPI``: the async raw client, one namespace per resource of the API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+
+import httpx
+
+from .._base.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._client_base import APIClient
+from .resources import (
+    BlueprintsResource,
+    DevboxesResource,
+    NetworkPoliciesResource,
+    ObjectsResource,
+    PtyResource,
+    SecretsResource,
+)
+
+__all__ = ["RunloopAPI"]
+
+
+class RunloopAPI(APIClient):
+    """Async client of the Runloop API: one method per HTTP operation.
+
+    Example:
+        >>> with RunloopAPI() as api:
+        ...     devbox = api.devboxes.create(name="demo")
+
+    Args:
+        bearer_token: The API key; defaults to the ``RUNLOOP_API_KEY`` environment variable.
+        base_url: The API's URL; defaults to ``RUNLOOP_BASE_URL``, then ``https://api.runloop.ai``.
+        timeout: Seconds (or an ``httpx.Timeout``) before a request gives up. Long-polls wait longer.
+        max_retries: How often a failed request that may safely be repeated is sent again.
+        default_headers: Headers sent with every request.
+        http_client: An ``httpx.Client`` to send through (its transport, proxies and limits
+            are used; this client does not close it).
+
+    Raises:
+        RunloopError: When there is no API key or a setting is invalid.
+    """
+
+    def __init__(
+        self,
+        *,
+        bearer_token: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            bearer_token=bearer_token,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_client=http_client,
+        )
+        self.devboxes = DevboxesResource(self)
+        """Devboxes, their executions, disk snapshots, computers and logs."""
+        self.blueprints = BlueprintsResource(self)
+        """Blueprints: devbox images built from Dockerfiles."""
+        self.objects = ObjectsResource(self)
+        """Storage objects."""
+        self.secrets = SecretsResource(self)
+        """Account secrets."""
+        self.network_policies = NetworkPoliciesResource(self)
+        """Egress network policies."""
+        self.pty = PtyResource(self)
+        """Interactive terminal sessions."""
+
+    def __enter__(self) -> RunloopAPI:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

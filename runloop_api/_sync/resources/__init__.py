@@ -1,0 +1,26 @@
+# Generated from runloop_api/_async/resources/__init__.py by scripts/unasync.py. Do not edit.
+"""Resource classes of the async raw client."""
+
+from .blueprints import BlueprintsResource
+from .devboxes import DevboxesResource
+from .devboxes_computers import ComputersResource
+from .devboxes_disk_snapshots import DiskSnapshotsResource
+from .devboxes_executions import ExecutionsResource
+from .devboxes_logs import LogsResource
+from .network_policies import NetworkPoliciesResource
+from .objects import ObjectsResource
+from .pty import PtyResource
+from .secrets import SecretsResource
+
+__all__ = [
+    "BlueprintsResource",
+    "DevboxesResource",
+    "ComputersResource",
+    "DiskSnapshotsResource",
+    "ExecutionsResource",
+    "LogsResource",
+    "NetworkPoliciesResource",
+    "ObjectsResource",
+    "PtyResource",
+    "SecretsResource",
+]

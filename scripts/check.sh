@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Static checks: lint, format, types, and that generated code is up to date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-.venv/bin/python}
+echo "== ruff lint";      "$PY" -m ruff check .
+echo "== ruff format";    "$PY" -m ruff format --check .
+echo "== generated API";  "$PY" scripts/generate_api.py --check
+echo "== unasync";        "$PY" scripts/unasync.py --check
+echo "== mypy --strict";  "$PY" -m mypy runloop_api runloop_sdk runloop_local tests scripts bench examples

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything (system packages where this machine allows, then the Python ones) and
+# runs all checks and tests. CI runs exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v bwrap >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing bubblewrap (apt)"
+    apt-get update -qq >/dev/null && apt-get install -y -qq bubblewrap >/dev/null
+  else
+    echo "!! bubblewrap is not installed and cannot be installed here (not root with apt)."
+    echo "!! The sandbox tests will be skipped; install it with: sudo apt-get install bubblewrap"
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+echo "== installing the project and its dev tools"
+if ! .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' >.venv/pip.log 2>&1; then
+  cat .venv/pip.log
+  exit 1
+fi
+.venv/bin/python -c "import runloop_api, runloop_sdk, runloop_local" 
+
+PYTHON=.venv/bin/python bash scripts/check.sh
+echo "== pytest"
+.venv/bin/python -m pytest -q "$@"
