@@ -1,0 +1,5 @@
+"""Devbox sandboxes: bubblewrap (or plain processes) with an agent that runs commands."""
+
+from .contract import ExecHandle, Isolation, OutputCallback, Sandbox, SandboxError, SandboxSpec
+
+__all__ = ["ExecHandle", "Isolation", "OutputCallback", "Sandbox", "SandboxError", "SandboxSpec"]

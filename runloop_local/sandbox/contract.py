@@ -1,0 +1,109 @@
+"""The contract between the engine and the runtime that runs devbox processes.
+
+The engine (HTTP API, records, lifecycle) only talks to a sandbox through these types; the
+runtime (bubblewrap launcher and the in-sandbox agent) implements them in this package and
+exports ``start_sandbox`` from ``runloop_local.sandbox``.
+
+Filesystem layout the runtime mounts, so the engine can serve file operations from the host:
+
+- ``spec.root / "home"`` is the devbox's ``/home/user`` (created if missing, kept across restarts);
+- ``spec.root / "tmp"`` is the devbox's ``/tmp``;
+- everything else the devbox sees is the host system, read-only, without the engine's data
+  directory, other devboxes' folders, or the users' home folders of the host.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+__all__ = ["SandboxSpec", "ExecHandle", "Sandbox", "SandboxError", "Isolation", "OutputCallback"]
+
+Isolation = Literal["auto", "bwrap", "none"]
+OutputCallback = Callable[[bytes], None]
+
+
+class SandboxError(Exception):
+    """The sandbox could not be started or used; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class SandboxSpec:
+    """What a devbox's sandbox is made of."""
+
+    devbox_id: str
+    root: Path
+    """Host folder of this devbox: ``home/`` and ``tmp/`` live under it."""
+    env: Mapping[str, str] = field(default_factory=dict)
+    """Environment variables of every command (on top of HOME, USER, PATH, ...)."""
+    username: str = "user"
+    uid: int = 1000
+    hostname: str | None = None
+    """Defaults to the devbox id."""
+    isolation: Isolation = "auto"
+    """``auto``: bubblewrap when installed, else plain processes (with one loud warning);
+    ``bwrap``: fail with an install hint when bubblewrap is missing; ``none``: plain processes."""
+
+
+class ExecHandle(Protocol):
+    """One running command."""
+
+    @property
+    def pid(self) -> int:
+        """The command's process id (in the sandbox's pid namespace when isolated)."""
+        ...
+
+    async def wait(self) -> int:
+        """Waits for the command to end and returns its exit code (128 + N when killed by signal N).
+
+        Returns only after every byte of its output has been handed to the output callbacks.
+        """
+        ...
+
+    async def write_stdin(self, data: bytes) -> None:
+        """Writes to the command's standard input."""
+        ...
+
+    async def close_stdin(self) -> None:
+        """Closes the command's standard input (EOF)."""
+        ...
+
+    async def kill(self, *, process_group: bool = True) -> None:
+        """Kills the command (SIGKILL); with ``process_group`` also every process it started."""
+        ...
+
+
+class Sandbox(Protocol):
+    """A running devbox: one long-lived sandbox whose first process is a small agent."""
+
+    @property
+    def isolation(self) -> Literal["bwrap", "none"]:
+        """How this sandbox is isolated."""
+        ...
+
+    @property
+    def alive(self) -> bool:
+        """False once the sandbox has stopped (or died)."""
+        ...
+
+    async def exec(
+        self,
+        command: str,
+        *,
+        on_stdout: OutputCallback,
+        on_stderr: OutputCallback,
+        cwd: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> ExecHandle:
+        """Starts ``command`` with ``bash -c`` inside the sandbox as the devbox user.
+
+        Output bytes are handed to the callbacks in order, on the event loop, as they arrive.
+        Processes the command leaves in the background keep running after it ends.
+        """
+        ...
+
+    async def stop(self) -> None:
+        """Ends every process of the sandbox. Files under ``root`` are kept."""
+        ...
