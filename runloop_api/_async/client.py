@@ -22,7 +22,7 @@ __all__ = ["AsyncRunloopAPI"]
 
 
 class AsyncRunloopAPI(AsyncAPIClient):
-    """Async client of the Runloop API: one method per HTTP operation.
+    """Client of the Runloop API: one method per HTTP operation.
 
     Example:
         >>> async with AsyncRunloopAPI() as api:

@@ -23,7 +23,7 @@ __all__ = ["RunloopAPI"]
 
 
 class RunloopAPI(APIClient):
-    """Async client of the Runloop API: one method per HTTP operation.
+    """Client of the Runloop API: one method per HTTP operation.
 
     Example:
         >>> with RunloopAPI() as api:
