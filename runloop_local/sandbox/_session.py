@@ -1,0 +1,249 @@
+"""The engine's side of a running sandbox: frames to and from its agent, one handle per execution."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from typing import Literal
+
+from . import _agent as wire
+from .contract import OutputCallback, SandboxError
+
+__all__ = ["AgentSession", "Execution", "KILLED_EXIT_CODE"]
+
+logger = logging.getLogger("runloop_local")
+
+KILLED_EXIT_CODE = 137
+"""Exit code of executions still running when their sandbox ends (128 + SIGKILL)."""
+_STDERR_TAIL = 4096
+
+
+class Execution:
+    """A command running in a sandbox (implements ``ExecHandle``)."""
+
+    def __init__(
+        self, session: AgentSession, exec_id: int, on_stdout: OutputCallback, on_stderr: OutputCallback
+    ) -> None:
+        self._session = session
+        self.id = exec_id
+        self._callbacks = {wire.STDOUT: on_stdout, wire.STDERR: on_stderr}
+        loop = asyncio.get_running_loop()
+        self.started: asyncio.Future[int] = loop.create_future()
+        self.done: asyncio.Future[int] = loop.create_future()
+
+    @property
+    def pid(self) -> int:
+        """The command's process id in the sandbox (0 when it could not start)."""
+        return self.started.result() if self.started.done() else 0
+
+    async def wait(self) -> int:
+        """Waits for the command to end and returns its exit code (128 + N when killed by signal N).
+
+        Returns:
+            The exit code, after every byte of output was handed to the callbacks.
+        """
+        return await asyncio.shield(self.done)
+
+    async def write_stdin(self, data: bytes) -> None:
+        """Writes to the command's standard input (ignored once the command has ended).
+
+        Args:
+            data: The bytes to write.
+
+        Raises:
+            SandboxError: The sandbox has stopped.
+        """
+        if data and not self.done.done():
+            await self._session.send(wire.STDIN, self.id, bytes(data))
+
+    async def close_stdin(self) -> None:
+        """Closes the command's standard input once what was written is delivered.
+
+        Raises:
+            SandboxError: The sandbox has stopped.
+        """
+        if not self.done.done():
+            await self._session.send(wire.EOF, self.id)
+
+    async def kill(self, *, process_group: bool = True) -> None:
+        """Kills the command with SIGKILL (ignored once the command has ended).
+
+        Args:
+            process_group: Also kill every process of its group (what it started, unless they
+                made their own session).
+        """
+        if not self.done.done() and self._session.alive:
+            await self._session.send(wire.KILL, self.id, b"g" if process_group else b"p")
+
+    def deliver(self, kind: int, payload: bytes) -> None:
+        """Handles one frame from the agent about this execution."""
+        if kind in self._callbacks:
+            try:
+                self._callbacks[kind](payload)
+            except Exception:
+                logger.exception("output callback of execution %s failed", self.id)
+        elif kind == wire.STARTED:
+            if not self.started.done():
+                self.started.set_result(int(payload))
+        elif kind == wire.EXIT:
+            self.finish(int(payload))
+
+    def finish(self, code: int) -> None:
+        """Completes the execution (and its start) with an exit code."""
+        if not self.started.done():
+            self.started.set_result(0)
+        if not self.done.done():
+            self.done.set_result(code)
+
+
+class AgentSession(asyncio.SubprocessProtocol):
+    """The sandbox process (bubblewrap or the bare agent) and the conversation with its agent."""
+
+    def __init__(self, isolation: Literal["bwrap", "none"], devbox_id: str) -> None:
+        self.isolation: Literal["bwrap", "none"] = isolation
+        self.devbox_id = devbox_id
+        self.transport: asyncio.SubprocessTransport | None = None
+        loop = asyncio.get_running_loop()
+        self.ready: asyncio.Future[int] = loop.create_future()
+        self.closed: asyncio.Future[None] = loop.create_future()
+        self._inbox = bytearray()
+        self._executions: dict[int, Execution] = {}
+        self._next_id = 1
+        self._running = True
+        self._stderr = bytearray()
+        self._can_write: asyncio.Event = asyncio.Event()
+        self._can_write.set()
+
+    # asyncio.SubprocessProtocol
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.SubprocessTransport)
+        self.transport = transport
+
+    def pipe_data_received(self, fd: int, data: bytes) -> None:
+        if fd == 2:
+            self._stderr += data
+            del self._stderr[:-_STDERR_TAIL]
+            logger.debug("sandbox %s: %s", self.devbox_id, data.decode(errors="replace").rstrip())
+            return
+        self._inbox += data
+        for kind, exec_id, payload in wire.split_frames(self._inbox):
+            execution = self._executions.get(exec_id)
+            if execution is not None:
+                execution.deliver(kind, payload)
+                if kind == wire.EXIT:
+                    del self._executions[exec_id]
+            elif kind == wire.READY and not self.ready.done():
+                self.ready.set_result(int(payload))
+            elif kind == wire.LOG:
+                logger.warning("sandbox %s: %s", self.devbox_id, payload.decode(errors="replace"))
+
+    def pipe_connection_lost(self, fd: int, exc: Exception | None) -> None:
+        if fd == 1:  # the agent is gone: no more frames will come
+            self._end()
+
+    def process_exited(self) -> None:
+        self._running = False
+        self._end()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._end()
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def pause_writing(self) -> None:
+        self._can_write.clear()
+
+    def resume_writing(self) -> None:
+        self._can_write.set()
+
+    # The sandbox
+
+    @property
+    def alive(self) -> bool:
+        """False once the agent has gone (stopped or died)."""
+        return self._running and not self.closed.done()
+
+    @property
+    def stderr_tail(self) -> str:
+        """The last lines the sandbox process wrote to its stderr (bubblewrap's errors)."""
+        return self._stderr.decode(errors="replace").strip()
+
+    def _end(self) -> None:
+        self._running = False
+        self._can_write.set()
+        if not self.ready.done():
+            self.ready.set_exception(SandboxError(f"the sandbox of {self.devbox_id} ended while starting"))
+            self.ready.exception()  # retrieved: the starter reports it with the stderr tail
+        for execution in self._executions.values():
+            execution.finish(KILLED_EXIT_CODE)
+        self._executions.clear()
+
+    async def send(self, kind: int, exec_id: int, payload: bytes = b"") -> None:
+        """Sends one frame to the agent, waiting while the pipe is full.
+
+        Raises:
+            SandboxError: The sandbox has stopped.
+        """
+        self.send_nowait(kind, exec_id, payload)
+        await self._can_write.wait()
+
+    def send_nowait(self, kind: int, exec_id: int, payload: bytes = b"") -> None:
+        """Sends one frame to the agent without waiting.
+
+        Raises:
+            SandboxError: The sandbox has stopped.
+        """
+        pipe = self.transport.get_pipe_transport(0) if self.transport is not None else None
+        if not self.alive or pipe is None or pipe.is_closing():
+            raise SandboxError(f"the sandbox of devbox {self.devbox_id} is not running")
+        assert isinstance(pipe, asyncio.WriteTransport)
+        pipe.write(wire.encode_frame(kind, exec_id, payload))
+
+    async def exec(
+        self,
+        command: str,
+        *,
+        on_stdout: OutputCallback,
+        on_stderr: OutputCallback,
+        cwd: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> Execution:
+        """Starts ``bash -c command`` through the agent; see ``Sandbox.exec``.
+
+        Raises:
+            SandboxError: The sandbox has stopped, or the request cannot be encoded.
+        """
+        fields = [cwd or "", command] + [f"{key}={value}" for key, value in (env or {}).items()]
+        if any("\0" in item for item in fields) or any("=" in key or not key for key in env or {}):
+            raise SandboxError(
+                "commands, working directories and environment variables cannot contain NUL bytes, and names neither '=' nor be empty"
+            )
+        exec_id = self._next_id
+        self._next_id += 1
+        execution = Execution(self, exec_id, on_stdout, on_stderr)
+        self.send_nowait(wire.EXEC, exec_id, wire.encode_fields(fields))
+        self._executions[exec_id] = execution
+        await asyncio.shield(execution.started)
+        return execution
+
+    async def stop(self) -> None:
+        """Ends every process of the sandbox and waits for it to be gone."""
+        transport = self.transport
+        if transport is None:
+            return
+        if self.isolation == "none" and self.alive:
+            # The agent kills what it started (it is their subreaper); killing it would orphan them.
+            with contextlib.suppress(SandboxError):
+                self.send_nowait(wire.SHUTDOWN, 0)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self.closed), 5)
+        if not self.closed.done():
+            # bubblewrap's init dies with it (--die-with-parent), which ends the pid namespace.
+            with contextlib.suppress(ProcessLookupError):
+                transport.kill()
+            await asyncio.shield(self.closed)
+        transport.close()
+        self._end()

@@ -1,0 +1,164 @@
+"""Starting a sandbox: pick the isolation, launch bubblewrap (or the bare agent), wait for the agent."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Literal
+
+from . import _agent as wire
+from ._bwrap import HOME, base_env, bwrap_args, etc_files, scan_host
+from ._session import AgentSession
+from .contract import Isolation, Sandbox, SandboxError, SandboxSpec
+
+__all__ = ["choose_isolation", "find_python", "start_sandbox"]
+
+logger = logging.getLogger("runloop_local")
+
+START_TIMEOUT = 20.0
+AGENT_PATH = "/run/runloop-agent.py"
+"""Where the agent's source is in a bubblewrap sandbox."""
+_AGENT_FILE = Path(wire.__file__)
+_AGENT_SOURCE = _AGENT_FILE.read_bytes()
+_warned_unisolated = False
+
+
+def choose_isolation(requested: Isolation, bwrap: str | None) -> Literal["bwrap", "none"]:
+    """Decides how a sandbox is isolated.
+
+    Args:
+        requested: The spec's ``isolation``.
+        bwrap: The bubblewrap executable, or None when it is not installed.
+
+    Returns:
+        ``"bwrap"`` or ``"none"``.
+
+    Raises:
+        SandboxError: bubblewrap was required but is missing.
+    """
+    if requested == "none":
+        return "none"
+    if bwrap is not None:
+        return "bwrap"
+    if requested == "bwrap":
+        raise SandboxError(
+            "isolation 'bwrap' needs bubblewrap, which is not installed: install it "
+            "(`apt-get install bubblewrap`, `dnf install bubblewrap`) or use isolation 'auto' or 'none'"
+        )
+    return "none"
+
+
+def find_python(isolated: bool) -> tuple[str, list[str]]:
+    """Finds the Python that runs the agent.
+
+    Args:
+        isolated: Whether the agent runs in bubblewrap, where only system folders are visible.
+
+    Returns:
+        The interpreter, and host folders to make visible for it (outside ``/usr``).
+    """
+    for candidate in ("/usr/bin/python3", "/usr/local/bin/python3"):
+        if os.access(candidate, os.X_OK):
+            return candidate, []
+    executable = os.path.realpath(sys.executable)
+    return executable, [sys.base_prefix] if isolated and not executable.startswith("/usr/") else []
+
+
+def _warn_unisolated(spec: SandboxSpec) -> None:
+    global _warned_unisolated
+    if _warned_unisolated:
+        return
+    _warned_unisolated = True
+    reason = "isolation 'none' was requested" if spec.isolation == "none" else "bubblewrap is not installed"
+    logger.warning(
+        "DEVBOXES ARE NOT SANDBOXED: %s, so devbox commands run as plain processes of this user, "
+        "with access to everything this user can reach. Install bubblewrap (`apt-get install bubblewrap`) "
+        "to isolate them.",
+        reason,
+    )
+
+
+def _memfd(name: str, content: bytes) -> int:
+    fd = os.memfd_create(name, 0)
+    os.write(fd, content)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+async def start_sandbox(spec: SandboxSpec) -> Sandbox:
+    """Starts a devbox's sandbox and waits until its agent accepts commands.
+
+    Args:
+        spec: What the sandbox is made of.
+
+    Returns:
+        The running sandbox.
+
+    Raises:
+        SandboxError: The sandbox could not start (the message says why).
+    """
+    bwrap = shutil.which("bwrap")
+    isolation = choose_isolation(spec.isolation, bwrap)
+    root = spec.root.resolve()
+    try:
+        (root / "home").mkdir(parents=True, exist_ok=True)
+        (root / "tmp").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SandboxError(
+            f"cannot create the folders of devbox {spec.devbox_id} under {root}: {exc}"
+        ) from exc
+    python, extra = find_python(isolation == "bwrap")
+    fds: list[int] = []
+    if isolation == "bwrap":
+        assert bwrap is not None
+        files = {**etc_files(spec), AGENT_PATH: _AGENT_SOURCE}
+        data_fds = {path: _memfd(path, content) for path, content in files.items()}
+        fds = list(data_fds.values())
+        agent = [python, "-I", "-S", AGENT_PATH]
+        args = bwrap_args(
+            spec, scan_host(extra), bwrap=bwrap, root=str(root), data_fds=data_fds, command=agent
+        )
+        home, flags, cwd, env = HOME, "", None, None
+    else:
+        _warn_unisolated(spec)
+        args = [python, "-I", "-S", str(_AGENT_FILE)]
+        home, flags, cwd = str(root / "home"), "s", str(root / "home")
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    init = [flags, home] + [f"{key}={value}" for key, value in base_env(spec, home).items()]
+    loop = asyncio.get_running_loop()
+    session = AgentSession(isolation, spec.devbox_id)
+    try:
+        await loop.subprocess_exec(
+            lambda: session,
+            *args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=fds,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise SandboxError(f"cannot start the sandbox of devbox {spec.devbox_id}: {exc}") from exc
+    finally:
+        for fd in fds:
+            os.close(fd)
+    try:
+        session.send_nowait(wire.INIT, 0, wire.encode_fields(init))
+        await asyncio.wait_for(asyncio.shield(session.ready), START_TIMEOUT)
+    except (SandboxError, asyncio.TimeoutError) as exc:
+        await session.stop()
+        detail = session.stderr_tail or f"no answer from its agent within {START_TIMEOUT:.0f} s"
+        raise SandboxError(f"the sandbox of devbox {spec.devbox_id} did not start: {detail}") from exc
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await session.stop()
+        raise
+    return session
