@@ -41,10 +41,14 @@ def to_json(value: Any) -> Any:
 
 
 def clean_params(values: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Builds a JSON body or query mapping: ``None`` means "not sent"; ``extra`` entries win."""
+    """Builds a JSON body or query mapping: ``None`` means "not sent"; ``extra`` entries win.
+
+    ``extra`` is sent as given, so ``extra_body={"name": None}`` sends an explicit JSON null (the
+    way to clear a field that a typed argument of ``None`` would leave out).
+    """
     out = {k: to_json(v) for k, v in values.items() if v is not None}
     if extra:
-        out.update(to_json(extra))
+        out.update({str(k): to_json(v) for k, v in extra.items()})
     return out
 
 
