@@ -1,0 +1,95 @@
+"""``runloop-local serve``: the engine as a command (also ``python -m runloop_local serve``)."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import platformdirs
+import uvicorn
+
+from .app import build_app
+from .engine import check_isolation, new_token
+from .service import DevboxService
+
+__all__ = ["default_data_dir", "is_loopback", "main", "parse_args"]
+
+DEFAULT_PORT = 8733
+
+
+def default_data_dir() -> Path:
+    """The data dir used without ``--data-dir``: under the user's data directory."""
+    return Path(platformdirs.user_data_dir("runloop-local", appauthor=False))
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only accepts connections from this machine (pure)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parses the command line."""
+    parser = argparse.ArgumentParser(prog="runloop-local", description="A local engine for the Runloop API.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the Runloop API on this machine")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    serve.add_argument(
+        "--token", default=None, help="bearer token clients must send (default: a fresh random one)"
+    )
+    serve.add_argument("--data-dir", type=Path, default=None, help="where records and devbox files live")
+    serve.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto")
+    serve.add_argument(
+        "--allow-remote", action="store_true", help="allow binding an address reachable from other machines"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the command line; returns the exit status.
+
+    SIGINT and SIGTERM end every devbox process (devboxes are recorded as suspended) and exit.
+    """
+    args = parse_args(argv)
+    if not is_loopback(args.host) and not args.allow_remote:
+        print(
+            f"runloop-local: refusing to bind {args.host}, which other machines can reach; "
+            "pass --allow-remote if that is what you want",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        check_isolation(args.isolation)
+    except RuntimeError as exc:
+        print(f"runloop-local: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="runloop-local: %(message)s")
+    token = args.token or new_token()
+    data_dir = args.data_dir or default_data_dir()
+    service = DevboxService(data_dir, args.isolation)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"runloop-local: serving the Runloop API at http://{host}:{args.port}", flush=True)
+    print(f"  RUNLOOP_BASE_URL=http://{host}:{args.port}", flush=True)
+    print(f"  RUNLOOP_API_KEY={token}", flush=True)
+    print(f"  data dir: {data_dir}", flush=True)
+    config = uvicorn.Config(
+        build_app(service, token),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=3,
+    )
+    server = uvicorn.Server(config)
+    server.run()
+    return 0 if server.started else 1

@@ -1,0 +1,108 @@
+"""Pure helpers of executions: output tails, offsets, UTF-8 boundaries, ids."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from .errors import bad_request
+
+__all__ = [
+    "DEFAULT_LAST_N",
+    "new_id",
+    "parse_last_n",
+    "parse_offset",
+    "tail_lines",
+    "utf8_complete_prefix",
+]
+
+DEFAULT_LAST_N = 100
+"""Lines of stdout/stderr an execution view carries when ``last_n`` is not given (the spec's default)."""
+
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_id(prefix: str) -> str:
+    """A fresh random id such as ``dbx_3kTmH2...`` (22 random characters)."""
+    return prefix + "_" + "".join(secrets.choice(_ALPHABET) for _ in range(22))
+
+
+def parse_last_n(value: str | None) -> int | None:
+    """The ``last_n`` query parameter: a number of lines, 0 for all of them.
+
+    Args:
+        value: The raw query value, or None when absent.
+
+    Returns:
+        The number of lines to keep, or None for all of them.
+
+    Raises:
+        ApiError: 400 when it is not a non-negative integer.
+    """
+    if value is None or value == "":
+        return DEFAULT_LAST_N
+    try:
+        n = int(value)
+    except ValueError:
+        raise bad_request(f"invalid `last_n` {value!r}: expected a whole number of lines") from None
+    if n < 0:
+        raise bad_request(f"invalid `last_n` {value!r}: it must be 0 (all lines) or more")
+    return None if n == 0 else n
+
+
+def parse_offset(value: str | None) -> int:
+    """The ``offset`` query parameter of the output streams: a byte position, 0 when absent.
+
+    Raises:
+        ApiError: 400 when it is not a non-negative integer.
+    """
+    if value is None or value == "":
+        return 0
+    try:
+        offset = int(value)
+    except ValueError:
+        raise bad_request(f"invalid `offset` {value!r}: expected a byte position (an integer)") from None
+    if offset < 0:
+        raise bad_request(f"invalid `offset` {value!r}: it must be 0 or more")
+    return offset
+
+
+def tail_lines(data: bytes, n: int | None) -> tuple[str, bool]:
+    """The last ``n`` lines of ``data`` as text, and whether lines were left out.
+
+    Args:
+        data: The whole output.
+        n: How many lines to keep; None keeps all.
+
+    Returns:
+        ``(text, truncated)``; invalid UTF-8 is replaced, a final partial line counts as a line.
+    """
+    if n is None:
+        return data.decode("utf-8", "replace"), False
+    end = len(data)
+    # A trailing newline ends the last line; it does not start another.
+    pos = end - 1 if data.endswith(b"\n") else end
+    for _ in range(n):
+        pos = data.rfind(b"\n", 0, pos)
+        if pos < 0:
+            return data.decode("utf-8", "replace"), False
+    return data[pos + 1 :].decode("utf-8", "replace"), True
+
+
+def utf8_complete_prefix(data: bytes) -> int:
+    """The length of the longest prefix of ``data`` that does not end inside a UTF-8 character.
+
+    Output is cut into stream chunks at byte positions; cutting only at these boundaries keeps
+    each chunk valid text. Bytes that can never complete a character are not held back.
+    """
+    n = len(data)
+    # Look back at most 3 bytes for the lead byte of an unfinished character.
+    for back in range(1, min(4, n + 1)):
+        byte = data[n - back]
+        if byte & 0xC0 == 0x80:  # continuation byte: keep looking for the lead
+            continue
+        if byte & 0x80 == 0:  # ASCII: complete
+            return n
+        needed = 2 if byte & 0xE0 == 0xC0 else 3 if byte & 0xF0 == 0xE0 else 4 if byte & 0xF8 == 0xF0 else 1
+        return n - back if back < needed else n
+    return n

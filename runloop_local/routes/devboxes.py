@@ -1,0 +1,134 @@
+"""Routes of devboxes: create, list, retrieve, update, lifecycle, long-poll, metadata."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from runloop_api.types import (
+    DevboxCreateParameters,
+    DevboxListView,
+    DevboxUpdateParameters,
+    DevboxViewStatus,
+    DevboxWaitForStatusRequest,
+    EmptyRecord,
+    MetadataKeysView,
+    MetadataValuesView,
+)
+
+from ..errors import ApiError, bad_request
+from ._common import RouteTable, json_body, query_bool, query_int, respond, service
+
+__all__ = ["ROUTES", "DEVBOX_WAIT_MAX_SECONDS", "CREATE_AND_AWAIT_SECONDS"]
+
+DEVBOX_WAIT_MAX_SECONDS = 30
+"""Longest hold of ``wait_for_status`` (the spec's limit)."""
+
+CREATE_AND_AWAIT_SECONDS = 25
+"""Longest hold of ``create_and_await_running`` before it answers with the current status."""
+
+_STATUSES = frozenset(get_args(DevboxViewStatus))
+
+
+async def list_devboxes(request: Request) -> Response:
+    status = request.query_params.get("status") or None
+    if status is not None and status not in _STATUSES:
+        raise bad_request(f"invalid query parameter `status` {status!r}: expected one of {sorted(_STATUSES)}")
+    limit = query_int(request, "limit", 20, low=1, high=5000)
+    after = request.query_params.get("starting_after") or None
+    svc = service(request)
+    if after is not None and svc.store.get_devbox(after) is None:
+        raise bad_request(f"invalid query parameter `starting_after`: no devbox {after!r}")
+    page, has_more, total = svc.store.list_devboxes(status=status, limit=limit, starting_after=after)
+    view = DevboxListView(
+        devboxes=[r.view() for r in page],
+        has_more=has_more,
+        total_count=total if query_bool(request, "include_total_count") else None,
+    )
+    return respond(view)
+
+
+async def create(request: Request) -> Response:
+    params = await json_body(request, DevboxCreateParameters, optional=True)
+    rec = await service(request).create(params)
+    return respond(rec.view())
+
+
+async def create_and_await_running(request: Request) -> Response:
+    params = await json_body(request, DevboxCreateParameters, optional=True)
+    svc = service(request)
+    rec = await svc.create(params)
+    done = await svc.wait_for_status(rec.id, ["running", "failure", "shutdown"], CREATE_AND_AWAIT_SECONDS)
+    return respond((done or svc.get(rec.id)).view())
+
+
+async def retrieve(request: Request) -> Response:
+    return respond(service(request).get(request.path_params["id"]).view())
+
+
+async def update(request: Request) -> Response:
+    params = await json_body(request, DevboxUpdateParameters, optional=True)
+    return respond(service(request).update(request.path_params["id"], params).view())
+
+
+async def shutdown(request: Request) -> Response:
+    rec = await service(request).shutdown(request.path_params["id"])
+    return respond(rec.view())
+
+
+async def suspend(request: Request) -> Response:
+    rec = await service(request).suspend(request.path_params["id"])
+    return respond(rec.view())
+
+
+async def resume(request: Request) -> Response:
+    rec = await service(request).resume(request.path_params["id"])
+    return respond(rec.view())
+
+
+async def keep_alive(request: Request) -> Response:
+    service(request).keep_alive(request.path_params["id"])
+    return respond(EmptyRecord())
+
+
+async def wait_for_status(request: Request) -> Response:
+    body = await json_body(request, DevboxWaitForStatusRequest)
+    if not body.statuses:
+        raise bad_request("invalid field `statuses`: give at least one status")
+    timeout = body.timeout_seconds if body.timeout_seconds is not None else DEVBOX_WAIT_MAX_SECONDS
+    if timeout < 0:
+        raise bad_request("invalid field `timeout_seconds`: it must be 0 or more")
+    svc = service(request)
+    id = request.path_params["id"]
+    rec = await svc.wait_for_status(id, list(body.statuses), min(timeout, DEVBOX_WAIT_MAX_SECONDS))
+    if rec is None:
+        current = svc.get(id).status
+        raise ApiError(408, f"devbox {id} did not reach {list(body.statuses)} in time; it is {current}")
+    return respond(rec.view())
+
+
+async def metadata_keys(request: Request) -> Response:
+    return respond(MetadataKeysView(keys=service(request).store.metadata_keys()))
+
+
+async def metadata_values(request: Request) -> Response:
+    key = request.path_params["key"]
+    return respond(MetadataValuesView(key=key, values=service(request).store.metadata_values(key)))
+
+
+ROUTES: RouteTable = [
+    ("GET", "/v1/devboxes", list_devboxes),
+    ("POST", "/v1/devboxes", create),
+    ("POST", "/v1/devboxes/create_and_await_running", create_and_await_running),
+    ("GET", "/v1/devboxes/metadata/keys", metadata_keys),
+    ("GET", "/v1/devboxes/metadata/keys/{key}/values", metadata_values),
+    ("GET", "/v1/devboxes/{id}", retrieve),
+    ("POST", "/v1/devboxes/{id}", update),
+    ("POST", "/v1/devboxes/{id}/shutdown", shutdown),
+    ("POST", "/v1/devboxes/{id}/suspend", suspend),
+    ("POST", "/v1/devboxes/{id}/resume", resume),
+    ("POST", "/v1/devboxes/{id}/keep_alive", keep_alive),
+    ("POST", "/v1/devboxes/{id}/wait_for_status", wait_for_status),
+]

@@ -1,0 +1,221 @@
+"""SQLite storage (WAL) of devboxes, executions, their output and the devbox logs."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from .records import DevboxRecord, ExecutionRecord
+
+__all__ = ["Store"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS devboxes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS executions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    devbox_id TEXT NOT NULL,
+    command_id TEXT,
+    status TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS executions_devbox ON executions (devbox_id, command_id);
+CREATE INDEX IF NOT EXISTS executions_status ON executions (status);
+CREATE TABLE IF NOT EXISTS output (
+    execution_id TEXT NOT NULL,
+    stream TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (execution_id, stream, start)
+);
+CREATE TABLE IF NOT EXISTS logs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    devbox_id TEXT NOT NULL,
+    execution_id TEXT,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logs_devbox ON logs (devbox_id, seq);
+"""
+
+_EXEC_FIELDS = ExecutionRecord.__dataclass_fields__.keys()
+
+
+class Store:
+    """The engine's database: one SQLite file under the data dir.
+
+    Every call is short and runs on the caller's thread (the engine's event loop); a lock keeps
+    calls from other threads (engine start/stop) apart.
+
+    Args:
+        path: The database file (created with its tables if missing).
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._lock = threading.RLock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Closes the database."""
+        with self._lock:
+            self._db.close()
+
+    # -- devboxes -------------------------------------------------------------------------------
+
+    def put_devbox(self, rec: DevboxRecord) -> None:
+        """Inserts or replaces a devbox record."""
+        data = json.dumps(rec.to_json())
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO devboxes (id, status, data) VALUES (?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data",
+                (rec.id, rec.status, data),
+            )
+
+    def get_devbox(self, id: str) -> DevboxRecord | None:
+        """The devbox with this id, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT data FROM devboxes WHERE id = ?", (id,)).fetchone()
+        return None if row is None else DevboxRecord.from_json(json.loads(row[0]))
+
+    def devboxes_with_status(self, statuses: frozenset[str]) -> list[DevboxRecord]:
+        """Every devbox in one of ``statuses``."""
+        marks = ",".join("?" * len(statuses))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT data FROM devboxes WHERE status IN ({marks}) ORDER BY seq", tuple(statuses)
+            ).fetchall()
+        return [DevboxRecord.from_json(json.loads(r[0])) for r in rows]
+
+    def list_devboxes(
+        self, *, status: str | None, limit: int, starting_after: str | None
+    ) -> tuple[list[DevboxRecord], bool, int]:
+        """One page of devboxes, newest first.
+
+        Returns:
+            ``(page, has_more, total_count)``; the total counts every match, not only this page.
+        """
+        where, args = ("WHERE status = ?", [status]) if status else ("", [])
+        with self._lock:
+            total = int(self._db.execute(f"SELECT COUNT(*) FROM devboxes {where}", args).fetchone()[0])
+            if starting_after is not None:
+                cursor = self._db.execute(
+                    "SELECT seq FROM devboxes WHERE id = ?", (starting_after,)
+                ).fetchone()
+                seq_limit = cursor[0] if cursor else None
+                if seq_limit is not None:
+                    where = (where + " AND" if where else "WHERE") + " seq < ?"
+                    args = [*args, seq_limit]
+            rows = self._db.execute(
+                f"SELECT data FROM devboxes {where} ORDER BY seq DESC LIMIT ?", [*args, limit + 1]
+            ).fetchall()
+        page = [DevboxRecord.from_json(json.loads(r[0])) for r in rows[:limit]]
+        return page, len(rows) > limit, total
+
+    def has_devbox_seq(self, id: str) -> bool:
+        """Whether a devbox with this id exists (for cursors)."""
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM devboxes WHERE id = ?", (id,)).fetchone() is not None
+
+    def metadata_keys(self) -> list[str]:
+        """Every metadata key of any devbox, sorted."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT j.key FROM devboxes, json_each(devboxes.data, '$.metadata') AS j ORDER BY 1"
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def metadata_values(self, key: str) -> list[str]:
+        """Every value of metadata ``key`` across devboxes, sorted."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT j.value FROM devboxes, json_each(devboxes.data, '$.metadata') AS j "
+                "WHERE j.key = ? ORDER BY 1",
+                (key,),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    # -- executions -----------------------------------------------------------------------------
+
+    def put_execution(self, rec: ExecutionRecord) -> None:
+        """Inserts or replaces an execution record."""
+        data = json.dumps({k: getattr(rec, k) for k in _EXEC_FIELDS})
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO executions (id, devbox_id, command_id, status, data) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data",
+                (rec.id, rec.devbox_id, rec.command_id, rec.status, data),
+            )
+
+    def get_execution(self, id: str) -> ExecutionRecord | None:
+        """The execution with this id, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT data FROM executions WHERE id = ?", (id,)).fetchone()
+        return None if row is None else ExecutionRecord(**json.loads(row[0]))
+
+    def execution_by_command_id(self, devbox_id: str, command_id: str) -> ExecutionRecord | None:
+        """The execution a devbox started for ``command_id``, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT data FROM executions WHERE devbox_id = ? AND command_id = ?", (devbox_id, command_id)
+            ).fetchone()
+        return None if row is None else ExecutionRecord(**json.loads(row[0]))
+
+    def unfinished_executions(self) -> list[ExecutionRecord]:
+        """Every execution not completed."""
+        with self._lock:
+            rows = self._db.execute("SELECT data FROM executions WHERE status != 'completed'").fetchall()
+        return [ExecutionRecord(**json.loads(r[0])) for r in rows]
+
+    def append_output(self, execution_id: str, stream: str, start: int, data: bytes) -> None:
+        """Stores output bytes of an execution starting at byte position ``start``."""
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO output (execution_id, stream, start, data) VALUES (?, ?, ?, ?)",
+                (execution_id, stream, start, data),
+            )
+
+    def read_output(self, execution_id: str, stream: str, offset: int = 0) -> bytes:
+        """Stored output of an execution from byte position ``offset`` on."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT start, data FROM output WHERE execution_id = ? AND stream = ? "
+                "AND start + length(data) > ? ORDER BY start",
+                (execution_id, stream, offset),
+            ).fetchall()
+        if not rows:
+            return b""
+        first = int(rows[0][0])
+        joined = b"".join(bytes(r[1]) for r in rows)
+        return joined[max(0, offset - first) :]
+
+    # -- logs -----------------------------------------------------------------------------------
+
+    def add_log(self, devbox_id: str, entry: dict[str, Any], execution_id: str | None = None) -> None:
+        """Appends one DevboxLog-shaped entry to a devbox's log."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO logs (devbox_id, execution_id, data) VALUES (?, ?, ?)",
+                (devbox_id, execution_id, json.dumps(entry)),
+            )
+
+    def logs(self, devbox_id: str, execution_id: str | None = None) -> list[dict[str, Any]]:
+        """A devbox's log entries in order, optionally only those of one execution."""
+        sql, args = "SELECT data FROM logs WHERE devbox_id = ?", [devbox_id]
+        if execution_id is not None:
+            sql, args = sql + " AND execution_id = ?", [*args, execution_id]
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY seq", args).fetchall()
+        return [json.loads(r[0]) for r in rows]
