@@ -9,6 +9,8 @@ from types import TracebackType
 
 import httpx
 
+from .._base.errors import body_read_error
+
 __all__ = ["AsyncBinaryResponse"]
 
 CHUNK_SIZE = 1024 * 1024
@@ -31,17 +33,29 @@ class AsyncBinaryResponse:
         return int(value) if value and value.isdigit() else None
 
     async def iter_bytes(self, chunk_size: int = CHUNK_SIZE) -> AsyncIterator[bytes]:
-        """Yields the body in chunks of at most ``chunk_size`` bytes."""
+        """Yields the body in chunks of at most ``chunk_size`` bytes.
+
+        Raises:
+            APIConnectionError: When the connection breaks before the whole body arrived.
+        """
         try:
             async for chunk in self.response.aiter_bytes(chunk_size):
                 yield chunk
+        except httpx.TransportError as exc:
+            raise body_read_error(self.response.request, exc) from exc
         finally:
             await self.response.aclose()
 
     async def read(self) -> bytes:
-        """Reads the whole body into memory."""
+        """Reads the whole body into memory.
+
+        Raises:
+            APIConnectionError: When the connection breaks before the whole body arrived.
+        """
         try:
             return await self.response.aread()
+        except httpx.TransportError as exc:
+            raise body_read_error(self.response.request, exc) from exc
         finally:
             await self.response.aclose()
 

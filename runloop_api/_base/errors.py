@@ -25,6 +25,7 @@ __all__ = [
     "status_error_class",
     "make_status_error",
     "server_message",
+    "body_read_error",
 ]
 
 
@@ -170,3 +171,14 @@ def make_status_error(response: httpx.Response, content: bytes) -> APIStatusErro
         f"{response.reason_phrase}: {server_message(body)}"
     )
     return status_error_class(response.status_code)(message, response=response, body=body)
+
+
+def body_read_error(request: httpx.Request, exc: httpx.TransportError) -> APIConnectionError:
+    """The typed error for a connection that broke while a response body was being read."""
+    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    return cls(
+        f"{request.method} {request.url.path} broke off while reading the response body: {exc!r}",
+        method=request.method,
+        url=str(request.url),
+        request_sent=True,
+    )

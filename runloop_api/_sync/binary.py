@@ -10,6 +10,8 @@ from types import TracebackType
 
 import httpx
 
+from .._base.errors import body_read_error
+
 __all__ = ["BinaryResponse"]
 
 CHUNK_SIZE = 1024 * 1024
@@ -32,17 +34,29 @@ class BinaryResponse:
         return int(value) if value and value.isdigit() else None
 
     def iter_bytes(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-        """Yields the body in chunks of at most ``chunk_size`` bytes."""
+        """Yields the body in chunks of at most ``chunk_size`` bytes.
+
+        Raises:
+            APIConnectionError: When the connection breaks before the whole body arrived.
+        """
         try:
             for chunk in self.response.iter_bytes(chunk_size):
                 yield chunk
+        except httpx.TransportError as exc:
+            raise body_read_error(self.response.request, exc) from exc
         finally:
             self.response.close()
 
     def read(self) -> bytes:
-        """Reads the whole body into memory."""
+        """Reads the whole body into memory.
+
+        Raises:
+            APIConnectionError: When the connection breaks before the whole body arrived.
+        """
         try:
             return self.response.read()
+        except httpx.TransportError as exc:
+            raise body_read_error(self.response.request, exc) from exc
         finally:
             self.response.close()
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -115,3 +118,37 @@ def test_error_while_streaming_a_download_is_typed() -> None:
     api = sync_api(Script(json_response(404, {"message": "no such file"})), max_retries=0)
     with api, pytest.raises(NotFoundError, match="no such file"):
         api.devboxes.download_file("dbx_1", path="/nope")
+
+
+class BreaksMidBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that delivers some bytes, then fails the way a reset connection does."""
+
+    def __init__(self, failure: httpx.TransportError) -> None:
+        self.failure = failure
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"partial"
+        raise self.failure
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"partial"
+        raise self.failure
+
+
+def test_a_download_that_breaks_off_raises_a_connection_error(tmp_path: Path) -> None:
+    script = Script(httpx.Response(200, stream=BreaksMidBody(httpx.ReadError("reset"))))
+    target = tmp_path / "out.bin"
+    with sync_api(script) as api:
+        download = api.devboxes.download_file("dbx_1", path="/big")
+        with pytest.raises(APIConnectionError, match="POST /v1/devboxes/dbx_1/download_file broke off"):
+            download.write_to_file(target)
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []  # no partial file is left behind
+
+
+async def test_a_download_that_times_out_midway_raises_a_timeout_error() -> None:
+    script = Script(httpx.Response(200, stream=BreaksMidBody(httpx.ReadTimeout("stalled"))))
+    async with async_api(script) as api:
+        download = await api.devboxes.download_file("dbx_1", path="/big")
+        with pytest.raises(APITimeoutError, match="broke off"):
+            await download.read()
