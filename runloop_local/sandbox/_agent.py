@@ -265,9 +265,10 @@ class Agent:
             os.waitpid(pid, 0)
             for fd in (in_w, out_r, err_r):
                 os.close(fd)
+            code, _, message = failure.partition(b" ")  # the child wrote "<exit code> <message>"
             self.send(STARTED, exec_id, b"0")
-            self.send(STDERR, exec_id, failure)
-            self.send(EXIT, exec_id, b"127" if failure.startswith(b"bash:") else b"1")
+            self.send(STDERR, exec_id, message)
+            self.send(EXIT, exec_id, code)
             return
         os.set_blocking(in_w, False)
         os.set_blocking(out_r, False)
@@ -293,11 +294,11 @@ class Agent:
             try:
                 os.chdir(cwd)
             except OSError as exc:
-                os.write(status, f"bash: line 0: cd: {cwd}: {exc.strerror}\n".encode())
+                os.write(status, f"1 bash: line 0: cd: {cwd}: {exc.strerror}\n".encode())
                 os._exit(1)
             os.execve(self.bash, ["bash", "-c", command], env)
         except BaseException as exc:
-            os.write(status, f"bash: cannot run {self.bash}: {exc}\n".encode())
+            os.write(status, f"127 bash: cannot run {self.bash}: {exc}\n".encode())
         os._exit(127)
 
     def write_stdin(self, ex: _Exec) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import signal
 from collections.abc import Mapping
 from typing import Literal
 
@@ -150,6 +152,8 @@ class AgentSession(asyncio.SubprocessProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._end()
+        if self.transport is not None:
+            self.transport.close()  # the process has exited and its pipes are closed: nothing to kill
         if not self.closed.done():
             self.closed.set_result(None)
 
@@ -178,6 +182,11 @@ class AgentSession(asyncio.SubprocessProtocol):
             self.ready.set_exception(SandboxError(f"the sandbox of {self.devbox_id} ended while starting"))
             self.ready.exception()  # retrieved: the starter reports it with the stderr tail
         for execution in self._executions.values():
+            if self.isolation == "none" and execution.pid > 0:
+                # No pid namespace ends them with the agent: their groups are killed here (a group
+                # id with live members cannot be reused by another process).
+                with contextlib.suppress(OSError):
+                    os.killpg(execution.pid, signal.SIGKILL)
             execution.finish(KILLED_EXIT_CODE)
         self._executions.clear()
 
