@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import Annotated, Literal, TypeAlias
 
-from .._base.models import BaseModel
+from .._base.models import BaseModel, KeepUnknown
 from .shared import CodeMountParameters, DevboxCapabilities, LaunchParameters
 
 __all__ = [
@@ -24,7 +24,9 @@ __all__ = [
 ]
 
 
-BlueprintBuildFailureReason: TypeAlias = Literal["out_of_memory", "out_of_disk", "build_failed"]
+BlueprintBuildFailureReason: TypeAlias = Annotated[
+    Literal["out_of_memory", "out_of_disk", "build_failed"], KeepUnknown
+]
 
 
 class BlueprintBuildLog(BaseModel):
@@ -139,12 +141,12 @@ class BlueprintBuildParameters(BaseModel):
     """A list of commands to run to set up your system."""
 
 
-BlueprintBuildStatus: TypeAlias = Literal[
-    "queued", "provisioning", "building", "awaiting_upload", "failed", "build_complete"
+BlueprintBuildStatus: TypeAlias = Annotated[
+    Literal["queued", "provisioning", "building", "awaiting_upload", "failed", "build_complete"], KeepUnknown
 ]
 
 
-BlueprintState: TypeAlias = Literal["created", "deleted"]
+BlueprintState: TypeAlias = Annotated[Literal["created", "deleted"], KeepUnknown]
 
 
 class BlueprintView(BaseModel):

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from .._base.models import BaseModel
+from .._base.models import BaseModel, KeepUnknown
 from .shared import DevboxView
 
 __all__ = [
@@ -57,7 +57,7 @@ class ComputerCreateParams(BaseModel):
 class ComputerKeyboardInteractionParams(BaseModel):
     """The ComputerKeyboardInteractionParams schema."""
 
-    action: Literal["key", "type"]
+    action: Annotated[Literal["key", "type"], KeepUnknown]
     """The keyboard action to perform."""
 
     text: str | None = None
@@ -77,8 +77,9 @@ class ComputerKeyboardInteractionResponse(BaseModel):
 class ComputerMouseInteractionParams(BaseModel):
     """The ComputerMouseInteractionParams schema."""
 
-    action: Literal[
-        "mouse_move", "left_click", "left_click_drag", "right_click", "middle_click", "double_click"
+    action: Annotated[
+        Literal["mouse_move", "left_click", "left_click_drag", "right_click", "middle_click", "double_click"],
+        KeepUnknown,
     ]
     """The mouse action to perform."""
 
@@ -101,7 +102,7 @@ class ComputerMouseInteractionResponse(BaseModel):
 class ComputerScreenInteractionParams(BaseModel):
     """The ComputerScreenInteractionParams schema."""
 
-    action: Literal["screenshot", "cursor_position"]
+    action: Annotated[Literal["screenshot", "cursor_position"], KeepUnknown]
     """The screen action to perform."""
 
 

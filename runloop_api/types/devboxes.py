@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import Annotated, Literal, TypeAlias
 
-from .._base.models import BaseModel
+from .._base.models import BaseModel, KeepUnknown
 from .shared import CodeMountParameters, DevboxView, DevboxViewStatus, LaunchParameters
 
 __all__ = [
@@ -71,7 +71,9 @@ class AuthMechanism(BaseModel):
     """The header name (e.g., 'x-api-key')."""
 
 
-BrokerMountProtocol: TypeAlias = Literal["acp", "claude_json", "codex_json", "pi_json"]
+BrokerMountProtocol: TypeAlias = Annotated[
+    Literal["acp", "claude_json", "codex_json", "pi_json"], KeepUnknown
+]
 
 
 class BrokerMount(BaseModel):
@@ -185,7 +187,7 @@ class ObjectMount(BaseModel):
 Mount: TypeAlias = ObjectMount | AgentMount | CodeMount | FileMount | BrokerMount
 
 
-TunnelAuthMode: TypeAlias = Literal["open", "authenticated"]
+TunnelAuthMode: TypeAlias = Annotated[Literal["open", "authenticated"], KeepUnknown]
 
 
 class TunnelConfig(BaseModel):
@@ -298,7 +300,9 @@ class DevboxListView(BaseModel):
     total_count: int | None = None
 
 
-DevboxLogSource: TypeAlias = Literal["setup_commands", "entrypoint", "exec", "files", "stats", "kmsg"]
+DevboxLogSource: TypeAlias = Annotated[
+    Literal["setup_commands", "entrypoint", "exec", "files", "stats", "kmsg"], KeepUnknown
+]
 
 
 class DevboxLog(BaseModel):

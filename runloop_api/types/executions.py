@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import Annotated, Literal, TypeAlias
 
-from .._base.models import BaseModel
+from .._base.models import BaseModel, KeepUnknown
 
 __all__ = [
     "DevboxAsyncExecutionDetailView",
@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 
-DevboxExecutionStatus: TypeAlias = Literal["queued", "running", "completed"]
+DevboxExecutionStatus: TypeAlias = Annotated[Literal["queued", "running", "completed"], KeepUnknown]
 
 
 class DevboxAsyncExecutionDetailView(BaseModel):
@@ -73,7 +73,7 @@ class DevboxKillExecutionRequest(BaseModel):
     """Whether to kill the entire process group (default: false)."""
 
 
-SignalType: TypeAlias = Literal["EOF", "INTERRUPT"]
+SignalType: TypeAlias = Annotated[Literal["EOF", "INTERRUPT"], KeepUnknown]
 
 
 class DevboxSendStdInRequest(BaseModel):
@@ -154,7 +154,7 @@ class PtyConnectView(BaseModel):
     status: str | None = None
 
 
-PtyControlAction: TypeAlias = Literal["resize", "signal", "close"]
+PtyControlAction: TypeAlias = Annotated[Literal["resize", "signal", "close"], KeepUnknown]
 
 
 class PtyControlParameters(BaseModel):

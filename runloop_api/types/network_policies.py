@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from .._base.models import BaseModel
+from .._base.models import BaseModel, KeepUnknown
 
 __all__ = [
     "AllowedCidr",
@@ -27,7 +27,7 @@ class PortRule(BaseModel):
     end_port: int | None = None
     """(Optional) Inclusive end of the port range (port-65535)."""
 
-    protocol: Literal["TCP", "UDP"] | None = None
+    protocol: Annotated[Literal["TCP", "UDP"], KeepUnknown] | None = None
     """L4 protocol for a port rule."""
 
 

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import Annotated, Literal, TypeAlias
 
-from .._base.models import BaseModel
+from .._base.models import BaseModel, KeepUnknown
 
 __all__ = [
     "ContentType",
@@ -17,7 +17,9 @@ __all__ = [
 ]
 
 
-ContentType: TypeAlias = Literal["unspecified", "text", "binary", "gzip", "tar", "tgz"]
+ContentType: TypeAlias = Annotated[
+    Literal["unspecified", "text", "binary", "gzip", "tar", "tgz"], KeepUnknown
+]
 
 
 class ObjectCreateParameters(BaseModel):
@@ -45,7 +47,7 @@ class ObjectDownloadUrlView(BaseModel):
     """The presigned download URL for the Object."""
 
 
-ObjectState: TypeAlias = Literal["UPLOADING", "READ_ONLY", "DELETED", "ERROR"]
+ObjectState: TypeAlias = Annotated[Literal["UPLOADING", "READ_ONLY", "DELETED", "ERROR"], KeepUnknown]
 
 
 class ObjectView(BaseModel):

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import Annotated, Literal, TypeAlias
 
-from .._base.models import BaseModel
+from .._base.models import BaseModel, KeepUnknown
 
 __all__ = [
     "DevboxDiskSnapshotListView",
@@ -55,7 +55,9 @@ class DevboxDiskSnapshotListView(BaseModel):
     total_count: int | None = None
 
 
-DevboxSnapshotStatus: TypeAlias = Literal["in_progress", "error", "complete", "deleted"]
+DevboxSnapshotStatus: TypeAlias = Annotated[
+    Literal["in_progress", "error", "complete", "deleted"], KeepUnknown
+]
 
 
 class DevboxSnapshotAsyncStatusView(BaseModel):

@@ -64,7 +64,12 @@ def type_expr(spec: dict[str, Any], schema: dict[str, Any], *, for_input: bool =
         return " | ".join(type_expr(spec, v, for_input=for_input) for v in variants)
     kind = schema.get("type")
     if "enum" in schema:
-        return "Literal[" + ", ".join(repr(v) for v in schema["enum"]) + "]"
+        literal = "Literal[" + ", ".join(repr(v) for v in schema["enum"]) + "]"
+        # The API grows: a value added to an enum after this client was generated must not make
+        # a response unreadable. Single values stay strict: they are union tags.
+        if for_input or len(schema["enum"]) < 2:
+            return literal
+        return f"Annotated[{literal}, KeepUnknown]"
     if kind == "string":
         return "bytes" if schema.get("format") == "binary" else "str"
     if kind == "integer":
@@ -154,8 +159,8 @@ def render_models(spec: dict[str, Any], operations: list[Operation]) -> dict[str
             imported |= {dep for dep in _refs(schemas[name]) if module_of[dep] != module}
         head = HEADER.format(script="generate_api.py", source="spec/runloop-openapi.yaml")
         head += f'"""API models: {module.replace("_", " ")}."""\n\nfrom __future__ import annotations\n\n'
-        head += "from typing import Any, Literal\n\nfrom typing_extensions import TypeAlias\n\n"
-        head += "from .._base.models import BaseModel\n"
+        head += "from typing import Annotated, Any, Literal\n\nfrom typing_extensions import TypeAlias\n\n"
+        head += "from .._base.models import BaseModel, KeepUnknown\n"
         for dep in sorted(imported):
             head += f"from .{module_of[dep]} import {dep}\n"
         exports = "".join(f'    "{n}",\n' for n in sorted(names))
