@@ -102,9 +102,14 @@ class APIClient:
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
         timeout: Timeout = None,
+        long_poll: bool = False,
         long_poll_hold: float | None = None,
     ) -> httpx.Request:
-        """Builds one request with auth, idempotency key and timeout applied."""
+        """Builds one request with auth, idempotency key and timeout applied.
+
+        A long-poll (``long_poll``) gets a read timeout that outlasts the server's hold: ``long_poll_hold``
+        seconds when the caller chose them, else the longest the server holds.
+        """
         headers = self._headers.copy()
         if method != "GET":
             headers["x-request-id"] = idempotency_key or f"rl-{uuid.uuid4().hex}"
@@ -113,7 +118,7 @@ class APIClient:
         resolved: httpx.Timeout = self._timeout
         if timeout is not None:
             resolved = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        if long_poll_hold is not None:
+        if long_poll:
             resolved = long_poll_timeout(resolved, long_poll_hold)
         return httpx.Request(
             method,
@@ -208,13 +213,18 @@ class APIClient:
         With ``fallback_path`` the call is a long-poll: a 408 means "not reached yet", and the
         current state is read from ``fallback_path`` instead of raising.
         """
-        request = self.build_request(method, path, **build)
+        long_poll = fallback_path is not None
+        request = self.build_request(method, path, long_poll=long_poll, **build)
         try:
-            response = self.send(request, idempotent=idempotent, long_poll=fallback_path is not None)
+            response = self.send(request, idempotent=idempotent, long_poll=long_poll)
         except RequestTimeoutError:
             if fallback_path is None:
                 raise
-            response = self.send(self.build_request("GET", fallback_path), idempotent=True)
+            # The read carries the caller's headers and timeout, but not the long-poll's hold.
+            fallback = self.build_request(
+                "GET", fallback_path, extra_headers=build.get("extra_headers"), timeout=build.get("timeout")
+            )
+            response = self.send(fallback, idempotent=True)
         return cast_to.model_validate_json(response.content)
 
     def request_text(self, method: str, path: str, *, idempotent: bool, **build: Any) -> str:

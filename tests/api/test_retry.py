@@ -178,12 +178,14 @@ async def test_execution_wait_for_status_408_reads_the_execution(monkeypatch: py
 
 
 def test_long_poll_read_timeout_outlasts_the_servers_hold() -> None:
-    script = Script(ok(), ok())
+    script = Script(ok(), ok(), ok())
     with sync_api(script, timeout=5.0) as api:
         api.devboxes.wait_for_status("dbx_1", statuses=["running"], timeout_seconds=25)
+        api.devboxes.wait_for_status("dbx_1", statuses=["running"])  # the server's own hold
         api.devboxes.retrieve("dbx_1")
-    long_poll, plain = (r.extensions["timeout"] for r in script.requests)
-    assert long_poll["read"] >= 25 + 5
+    chosen, default, plain = (r.extensions["timeout"] for r in script.requests)
+    assert chosen["read"] >= 25 + 5
+    assert default["read"] >= 30 + 5
     assert plain["read"] == 5.0
 
 
@@ -192,3 +194,15 @@ def test_rate_limit_exhausted_raises_rate_limit_error(monkeypatch: pytest.Monkey
     with no_sleep(monkeypatch), sync_api(script) as api, pytest.raises(RateLimitError, match="quota"):
         api.devboxes.create(name="x")
     assert len(script.requests) == 3
+
+
+def test_the_read_after_a_long_poll_408_keeps_the_callers_headers(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = Script(json_response(408, {}), ok())
+    with no_sleep(monkeypatch), sync_api(script) as api:
+        api.devboxes.wait_for_status(
+            "dbx_1", statuses=["running"], extra_headers={"X-Trace": "t-1"}, timeout=3.0
+        )
+    wait, read = script.requests
+    assert wait.headers["x-trace"] == read.headers["x-trace"] == "t-1"
+    assert read.extensions["timeout"]["read"] == 3.0
+    assert wait.extensions["timeout"]["read"] >= 30.0
