@@ -42,6 +42,11 @@ RULES: list[tuple[str, str]] = [
     (r"\basyncio\.sleep\b", "time.sleep"),
     (r"^import asyncio$", "import time"),
     (r"\bAsyncIterator\b", "Iterator"),
+    # runloop_sdk: a callable returning an awaitable returns the value itself when sync.
+    (r"\bimport Awaitable, Callable\b", "import Callable"),
+    (r"\bAwaitable\[(\w+)\]", r"\1"),
+    # runloop_sdk: interactive terminals use the websockets package's sync client.
+    (r"\bwebsockets\.asyncio\.client\b", "websockets.sync.client"),
     (r"\bAsync([A-Z]\w*)", r"\1"),
 ]
 COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in RULES]

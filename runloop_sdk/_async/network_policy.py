@@ -1,0 +1,47 @@
+"""``AsyncNetworkPolicy``: egress rules devboxes can be started with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runloop_api.types import NetworkPolicyView
+
+from ._context import AsyncClientContext
+
+__all__ = ["AsyncNetworkPolicy"]
+
+
+class AsyncNetworkPolicy:
+    """A network policy.
+
+    Example:
+        >>> policy = await sdk.network_policy.create(name="pypi-only", allowed_hostnames=["pypi.org"])
+    """
+
+    def __init__(self, ctx: AsyncClientContext, policy_id: str) -> None:
+        self._ctx = ctx
+        self._id = policy_id
+
+    def __repr__(self) -> str:
+        return f"AsyncNetworkPolicy(id={self._id!r})"
+
+    @property
+    def id(self) -> str:
+        """The policy's id."""
+        return self._id
+
+    async def get_info(self) -> NetworkPolicyView:
+        """Reads the policy's view from the server."""
+        return await self._ctx.api.network_policies.retrieve(self._id)
+
+    async def update(self, **params: Any) -> NetworkPolicyView:
+        """Changes the policy.
+
+        Args:
+            **params: What ``api.network_policies.update`` accepts (``name``, ``allowed_hostnames``, ...).
+        """
+        return await self._ctx.api.network_policies.update(self._id, **params)
+
+    async def delete(self) -> None:
+        """Deletes the policy."""
+        await self._ctx.api.network_policies.delete(self._id)

@@ -1,0 +1,74 @@
+"""Reading an execution's output streams: whole text, lines with resume offsets, callback pumps."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any, Literal
+
+import httpx
+
+from runloop_api import AsyncEventStream, AsyncRunloopAPI
+from runloop_api.types import ExecUpdateChunkView
+
+from .._base.output import LineSplitter, OutputLine
+from .._base.tasks import AsyncCallbackLock, AsyncTaskGroup
+
+__all__ = ["StreamName", "LineCallback", "open_stream", "iter_lines", "read_all", "pump_lines"]
+
+StreamName = Literal["stdout", "stderr"]
+LineCallback = Callable[[str], Any]
+
+# Output streams stay open as long as the command runs, silent or not; a dropped connection is
+# detected by the transport and resumed from the last offset by the raw layer.
+STREAM_TIMEOUT = httpx.Timeout(None, connect=10.0)
+
+
+def open_stream(
+    api: AsyncRunloopAPI, devbox_id: str, execution_id: str, stream: StreamName, offset: int | None
+) -> AsyncEventStream[ExecUpdateChunkView]:
+    """Opens one output stream of an execution (lazily: nothing is sent until iterated)."""
+    executions = api.devboxes.executions
+    method = executions.stream_stdout_updates if stream == "stdout" else executions.stream_stderr_updates
+    return method(
+        execution_id,
+        devbox_id=devbox_id,
+        offset=None if not offset else str(offset),
+        timeout=STREAM_TIMEOUT,
+    )
+
+
+async def iter_lines(
+    api: AsyncRunloopAPI, devbox_id: str, execution_id: str, stream: StreamName, offset: int | None = None
+) -> AsyncIterator[OutputLine]:
+    """Yields the stream's lines from ``offset`` on, each with the offset to resume after it."""
+    splitter = LineSplitter(offset or 0)
+    async with open_stream(api, devbox_id, execution_id, stream, offset) as events:
+        async for chunk in events:
+            for line in splitter.feed(chunk.output, chunk.offset):
+                yield line
+    for line in splitter.flush():
+        yield line
+
+
+async def read_all(api: AsyncRunloopAPI, devbox_id: str, execution_id: str, stream: StreamName) -> str:
+    """Reads the whole stream from the start (the full output, however long)."""
+    parts: list[str] = []
+    async with open_stream(api, devbox_id, execution_id, stream, None) as events:
+        async for chunk in events:
+            parts.append(chunk.output)
+    return "".join(parts)
+
+
+async def pump_lines(
+    lines: AsyncIterator[OutputLine],
+    callbacks: Sequence[LineCallback],
+    lock: AsyncCallbackLock,
+    group: AsyncTaskGroup,
+) -> None:
+    """Hands every line to every callback, in order; a callback's exception ends the pump."""
+    async for line in lines:
+        if group.cancelled:
+            return
+        with lock:
+            for callback in callbacks:
+                callback(line.text)

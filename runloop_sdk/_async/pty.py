@@ -1,0 +1,115 @@
+"""``devbox.pty``: interactive terminal sessions over a websocket, reconnectable by name."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from websockets.asyncio.client import ClientConnection, connect
+
+from runloop_api.types import PtyConnectView, PtyControlResultView
+
+from ._context import AsyncClientContext
+
+__all__ = ["AsyncPtyInterface", "AsyncPtySession"]
+
+
+class AsyncPtyInterface:
+    """Terminal sessions of one devbox (``devbox.pty``)."""
+
+    def __init__(self, ctx: AsyncClientContext, devbox_id: str) -> None:
+        self._ctx = ctx
+        self._devbox_id = devbox_id
+
+    async def connect(
+        self, name: str, *, cols: int | None = None, rows: int | None = None
+    ) -> AsyncPtySession:
+        """Opens the terminal session ``name``, creating it or reattaching to it.
+
+        The session outlives the connection: connect again with the same name (or call
+        :meth:`AsyncPtySession.reconnect`) to pick up where you left off.
+
+        Args:
+            name: The session's name, chosen by you.
+            cols: Terminal width in character cells.
+            rows: Terminal height in character cells.
+
+        Returns:
+            The connected session.
+        """
+        session = AsyncPtySession(self._ctx, self._devbox_id, name)
+        await session._open(cols=cols, rows=rows)
+        return session
+
+
+class AsyncPtySession:
+    """A connected terminal: send keystrokes, receive screen output, resize, signal, close."""
+
+    def __init__(self, ctx: AsyncClientContext, devbox_id: str, name: str) -> None:
+        self._ctx = ctx
+        self._devbox_id = devbox_id
+        self.name = name
+        """The session's name."""
+        self.view: PtyConnectView | None = None
+        """The server's answer to the last connect (``created``, ``attached``, size, ...)."""
+        self._ws: ClientConnection | None = None
+
+    def __repr__(self) -> str:
+        return f"AsyncPtySession(name={self.name!r}, devbox_id={self._devbox_id!r})"
+
+    async def _open(self, *, cols: int | None = None, rows: int | None = None) -> None:
+        view = await self._ctx.api.pty.connect(
+            self.name, cols=cols, rows=rows, extra_query={"devbox_id": self._devbox_id}
+        )
+        if not view.connect_url:
+            raise RuntimeError(f"the server gave no websocket URL for terminal session {self.name!r}")
+        headers = {"Authorization": f"Bearer {self._ctx.api.bearer_token}"}
+        self._ws = await connect(view.connect_url, additional_headers=headers)
+        self.view = view
+
+    def _socket(self) -> ClientConnection:
+        if self._ws is None:
+            raise RuntimeError(f"terminal session {self.name!r} is not connected; call reconnect()")
+        return self._ws
+
+    async def send(self, data: str | bytes) -> None:
+        """Sends keystrokes (text is encoded as UTF-8)."""
+        await self._socket().send(data.encode() if isinstance(data, str) else data)
+
+    async def receive(self) -> bytes:
+        """Waits for the next piece of terminal output."""
+        message = await self._socket().recv()
+        return message.encode() if isinstance(message, str) else bytes(message)
+
+    async def resize(self, cols: int, rows: int) -> PtyControlResultView:
+        """Changes the terminal's size."""
+        return await self._ctx.api.pty.control(self.name, action="resize", cols=cols, rows=rows)
+
+    async def signal(self, signal: str) -> PtyControlResultView:
+        """Sends a signal (``"SIGINT"``, ``"SIGTERM"``, ...) to the terminal's foreground process."""
+        return await self._ctx.api.pty.control(self.name, action="signal", signal=signal)
+
+    async def reconnect(self) -> None:
+        """Drops the current connection and reattaches to the same session by name."""
+        await self.detach()
+        await self._open()
+
+    async def detach(self) -> None:
+        """Closes the connection but leaves the session running for a later reconnect."""
+        if self._ws is not None:
+            ws, self._ws = self._ws, None
+            await ws.close()
+
+    async def close(self) -> None:
+        """Ends the session on the server and closes the connection."""
+        try:
+            await self._ctx.api.pty.control(self.name, action="close")
+        finally:
+            await self.detach()
+
+    async def __aenter__(self) -> AsyncPtySession:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()

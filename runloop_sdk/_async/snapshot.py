@@ -1,0 +1,87 @@
+"""``AsyncSnapshot``: a disk snapshot of a devbox, and new devboxes forked from it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from runloop_api.types import DevboxDiskSnapshotView, DevboxSnapshotAsyncStatusView
+
+from .._base.polling import PollingConfig
+from .._base.states import snapshot_completed
+from ._context import AsyncClientContext
+from .polling import poll_until
+
+if TYPE_CHECKING:
+    from .devbox import AsyncDevbox
+
+__all__ = ["AsyncSnapshot"]
+
+
+class AsyncSnapshot:
+    """A disk snapshot.
+
+    Example:
+        >>> snap = await devbox.snapshot_disk(name="base")
+        >>> fork = await snap.create_devbox(name="fork")
+    """
+
+    def __init__(self, ctx: AsyncClientContext, snapshot_id: str) -> None:
+        self._ctx = ctx
+        self._id = snapshot_id
+
+    def __repr__(self) -> str:
+        return f"AsyncSnapshot(id={self._id!r})"
+
+    @property
+    def id(self) -> str:
+        """The snapshot's id."""
+        return self._id
+
+    async def get_info(self) -> DevboxSnapshotAsyncStatusView:
+        """Reads the snapshot's status (and, once complete, its details) from the server."""
+        return await self._ctx.api.devboxes.disk_snapshots.query_status(self._id)
+
+    async def await_completed(self, *, polling: PollingConfig | None = None) -> DevboxSnapshotAsyncStatusView:
+        """Waits until the snapshot is complete.
+
+        Raises:
+            SnapshotFailedError: When it failed; carries the server's message.
+            PollingTimeoutError: When the wait gave up; carries the last status.
+        """
+
+        async def fetch(hold: int) -> DevboxSnapshotAsyncStatusView:
+            return await self.get_info()
+
+        return await poll_until(
+            fetch,
+            lambda view: snapshot_completed(view, self._id),
+            self._ctx.polling_for(polling),
+            what=f"snapshot {self._id} to complete",
+        )
+
+    async def update(
+        self,
+        *,
+        name: str | None = None,
+        commit_message: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> DevboxDiskSnapshotView:
+        """Changes the snapshot's name, commit message or metadata."""
+        return await self._ctx.api.devboxes.disk_snapshots.update(
+            self._id, name=name, commit_message=commit_message, metadata=metadata
+        )
+
+    async def delete(self) -> None:
+        """Deletes the snapshot."""
+        await self._ctx.api.devboxes.disk_snapshots.delete(self._id)
+
+    async def create_devbox(self, **params: Any) -> AsyncDevbox:
+        """Creates a devbox from this snapshot and waits until it is running.
+
+        Args:
+            **params: What ``sdk.devbox.create`` accepts (``name``, ``metadata``, ...).
+        """
+        from .devbox_ops import AsyncDevboxOps
+
+        return await AsyncDevboxOps(self._ctx).create(snapshot_id=self._id, **params)

@@ -1,0 +1,1 @@
+"""Shared, I/O-free code of the object layer: polling decisions, errors, output assembly."""

@@ -1,0 +1,36 @@
+"""URL and small parsing helpers of the object layer. Pure."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+__all__ = ["tunnel_url", "parse_cursor_position"]
+
+
+def tunnel_url(base_url: str, tunnel_key: str, port: int) -> str:
+    """The public URL of ``port`` on a devbox's tunnel.
+
+    The cloud serves tunnels at ``https://{port}-{tunnel_key}.tunnel.{domain}`` where the API
+    lives at ``api.{domain}``.
+    """
+    if not 1 <= port <= 65535:
+        raise ValueError(f"port must be between 1 and 65535, got {port}")
+    host = urlsplit(base_url).hostname or "runloop.ai"
+    domain = host[4:] if host.startswith("api.") else host
+    return f"https://{port}-{tunnel_key}.tunnel.{domain}"
+
+
+_NUMBERS = re.compile(r"-?\d+")
+
+
+def parse_cursor_position(output: str | None) -> tuple[int, int]:
+    """The ``(x, y)`` in a computer's cursor-position answer such as ``"X=10,Y=20"``.
+
+    Raises:
+        ValueError: When the answer does not hold two numbers.
+    """
+    numbers = _NUMBERS.findall(output or "")
+    if len(numbers) < 2:
+        raise ValueError(f"cannot read a cursor position from {output!r}")
+    return int(numbers[0]), int(numbers[1])

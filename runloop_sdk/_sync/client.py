@@ -1,0 +1,148 @@
+# Generated from runloop_sdk/_async/client.py by scripts/unasync.py. Do not edit.
+"""``RunloopSDK``: the entry point of the async object layer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from runloop_api import RunloopAPI
+from runloop_api._base.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+
+from .._base.local import EngineHandle, start_local_engine
+from .._base.polling import PollingConfig
+from ._context import ClientContext
+from .devbox_ops import DevboxOps
+from .ops import (
+    BlueprintOps,
+    ComputerOps,
+    NetworkPolicyOps,
+    SecretOps,
+    SnapshotOps,
+    StorageObjectOps,
+)
+
+__all__ = ["RunloopSDK"]
+
+
+class RunloopSDK:
+    """The Runloop SDK: devboxes, blueprints, snapshots, computers, storage objects, secrets.
+
+    Example:
+        >>> with RunloopSDK() as sdk:
+        ...     with sdk.devbox.create(name="demo") as devbox:
+        ...         result = devbox.cmd.exec("echo hi")
+
+    Args:
+        bearer_token: The API key; defaults to the ``RUNLOOP_API_KEY`` environment variable.
+        base_url: The API's URL; defaults to ``RUNLOOP_BASE_URL``, then ``https://api.runloop.ai``.
+        timeout: Seconds before a single request gives up (long-polls wait longer).
+        max_retries: How often a failed request that may safely be repeated is sent again.
+        polling: How waits (``await_running``, ``exec``, ...) poll by default.
+        default_headers: Headers sent with every request.
+        http_client: An ``httpx.Client`` to send through (not closed by the SDK).
+
+    Raises:
+        RunloopError: When there is no API key or a setting is invalid.
+    """
+
+    def __init__(
+        self,
+        *,
+        bearer_token: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        polling: PollingConfig | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        self.api = RunloopAPI(
+            bearer_token=bearer_token,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_client=http_client,
+        )
+        """The raw client: one method per API operation."""
+        self.polling = polling or PollingConfig()
+        """The default polling settings."""
+        self._engine: EngineHandle | None = None
+        ctx = ClientContext(self.api, self.polling)
+        self.devbox = DevboxOps(ctx)
+        """Devboxes: ``create``, ``from_id``, ``list``, ..."""
+        self.blueprint = BlueprintOps(ctx)
+        """Blueprints: ``create``, ``from_id``, ``list``."""
+        self.snapshot = SnapshotOps(ctx)
+        """Disk snapshots: ``from_id``, ``list``."""
+        self.computer = ComputerOps(ctx)
+        """Computers: ``create``, ``from_id``."""
+        self.storage_object = StorageObjectOps(ctx)
+        """Storage objects: ``upload_from_text/bytes/file/dir``, ``from_id``, ``list``."""
+        self.secret = SecretOps(ctx)
+        """Secrets: ``create``, ``from_name``, ``list``."""
+        self.network_policy = NetworkPolicyOps(ctx)
+        """Network policies: ``create``, ``from_id``, ``list``."""
+
+    @classmethod
+    def local(
+        cls,
+        *,
+        polling: PollingConfig | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        **engine_kwargs: Any,
+    ) -> RunloopSDK:
+        """Starts the embedded local engine and returns an SDK talking to it; no account needed.
+
+        The engine runs devboxes on this machine and stops when the SDK is closed.
+
+        Args:
+            polling: How waits poll by default.
+            timeout: Seconds before a single request gives up.
+            max_retries: How often a failed request that may be repeated is sent again.
+            **engine_kwargs: What ``runloop_local.LocalEngine`` accepts (``data_dir``, ``isolation``, ...).
+
+        Raises:
+            ImportError: When the ``local`` extra is not installed.
+        """
+        engine = start_local_engine(**engine_kwargs)
+        try:
+            sdk = cls(
+                bearer_token=engine.token,
+                base_url=engine.base_url,
+                timeout=timeout,
+                max_retries=max_retries,
+                polling=polling,
+            )
+        except BaseException:
+            engine.stop()
+            raise
+        sdk._engine = engine
+        return sdk
+
+    @property
+    def engine(self) -> EngineHandle | None:
+        """The embedded local engine, when started by :meth:`local`."""
+        return self._engine
+
+    def close(self) -> None:
+        """Closes the connection pool and stops the embedded engine, if any."""
+        try:
+            self.api.close()
+        finally:
+            engine, self._engine = self._engine, None
+            if engine is not None:
+                engine.stop()
+
+    def __enter__(self) -> RunloopSDK:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,161 @@
+# Generated from runloop_sdk/_async/commands.py by scripts/unasync.py. Do not edit.
+"""``devbox.cmd``: running commands, waiting for them or in the background."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Sequence
+
+import httpx
+
+from runloop_api import RequestTimeoutError
+from runloop_api.types import DevboxAsyncExecutionDetailView
+
+from .._base.errors import PollingTimeoutError
+from .._base.ids import uuid7
+from .._base.polling import LONG_POLL_MAX_SECONDS, PollingConfig
+from .._base.tasks import CallbackLock, TaskGroup
+from ._context import ClientContext
+from .execution import Execution, wait_for_completion
+from .output import LineCallback, StreamName, iter_lines, pump_lines
+from .result import ExecutionResult
+
+__all__ = ["CommandInterface"]
+
+
+class CommandInterface:
+    """Runs shell commands on one devbox (``devbox.cmd``)."""
+
+    def __init__(self, ctx: ClientContext, devbox_id: str) -> None:
+        self._ctx = ctx
+        self._devbox_id = devbox_id
+
+    def exec(
+        self,
+        command: str,
+        *,
+        stdout: LineCallback | None = None,
+        stderr: LineCallback | None = None,
+        output: LineCallback | None = None,
+        timeout: float | None = None,
+        polling: PollingConfig | None = None,
+    ) -> ExecutionResult:
+        """Runs ``command`` with ``bash -c`` and returns once it has finished.
+
+        Without callbacks a short command costs one HTTP round trip (the optimistic ``execute``
+        endpoint); a longer one continues with long-polls. With callbacks the output is streamed
+        live and this returns only after every line was handed to them.
+
+        Args:
+            command: The shell command.
+            stdout: Called with each line of standard output (without its line break).
+            stderr: Called with each line of standard error.
+            output: Called with each line of either stream.
+            timeout: Seconds to wait at most (default: no limit); the command is killed then.
+            polling: Polling settings for the wait (default: the SDK's).
+
+        Returns:
+            The result: exit code and full output.
+
+        Raises:
+            PollingTimeoutError: When ``timeout`` passed first; carries the last view.
+            Exception: Whatever a callback raised.
+        """
+        config = (polling or self._ctx.polling).with_timeout(timeout)
+        if stdout is None and stderr is None and output is None:
+            return self._exec_optimistic(command, config)
+        execution = self.exec_async(command, stdout=stdout, stderr=stderr, output=output)
+        try:
+            return execution.result(polling=config)
+        except PollingTimeoutError:
+            _kill_quietly(execution)
+            raise
+
+    def _exec_optimistic(self, command: str, config: PollingConfig) -> ExecutionResult:
+        started = time.monotonic()
+        hold = LONG_POLL_MAX_SECONDS
+        if config.timeout is not None:
+            hold = max(1, min(hold, int(config.timeout)))
+        command_id = uuid7()
+        try:
+            view = self._ctx.api.devboxes.execute(
+                self._devbox_id,
+                command=command,
+                command_id=command_id,
+                optimistic_timeout=hold,
+                timeout=httpx.Timeout(hold + 15.0, connect=10.0),
+            )
+            execution_id = view.execution_id
+        except RequestTimeoutError:
+            # The server stopped holding the request; the execution is known by its command id.
+            view, execution_id = None, command_id
+        if view is not None and view.status == "completed":
+            return ExecutionResult(self._ctx.api, view)
+        if config.timeout is not None:
+            config = config.with_timeout(max(0.0, config.timeout - (time.monotonic() - started)))
+        try:
+            final = wait_for_completion(self._ctx, self._devbox_id, execution_id, config)
+        except PollingTimeoutError:
+            _kill_quietly(Execution(self._ctx, _placeholder(self._devbox_id, execution_id)))
+            raise
+        return ExecutionResult(self._ctx.api, final)
+
+    def exec_async(
+        self,
+        command: str,
+        *,
+        stdout: LineCallback | None = None,
+        stderr: LineCallback | None = None,
+        output: LineCallback | None = None,
+        attach_stdin: bool = False,
+    ) -> Execution:
+        """Starts ``command`` in the background and returns at once.
+
+        Args:
+            command: The shell command.
+            stdout: Called with each line of standard output (without its line break).
+            stderr: Called with each line of standard error.
+            output: Called with each line of either stream.
+            attach_stdin: Keep the command's standard input open for ``send_stdin``.
+
+        Returns:
+            The running execution; ``execution.result()`` waits for it.
+        """
+        view = self._ctx.api.devboxes.execute_async(
+            self._devbox_id, command=command, attach_stdin=True if attach_stdin else None
+        )
+        pumps = self._start_pumps(view, stdout=stdout, stderr=stderr, output=output)
+        return Execution(self._ctx, view, pumps)
+
+    def _start_pumps(
+        self,
+        view: DevboxAsyncExecutionDetailView,
+        *,
+        stdout: LineCallback | None,
+        stderr: LineCallback | None,
+        output: LineCallback | None,
+    ) -> TaskGroup | None:
+        wanted: dict[StreamName, Sequence[LineCallback]] = {
+            "stdout": [cb for cb in (stdout, output) if cb is not None],
+            "stderr": [cb for cb in (stderr, output) if cb is not None],
+        }
+        if not any(wanted.values()):
+            return None
+        group = TaskGroup()
+        lock = CallbackLock()
+        for stream, callbacks in wanted.items():
+            if callbacks:
+                lines = iter_lines(self._ctx.api, view.devbox_id, view.execution_id, stream)
+                group.start(pump_lines, lines, callbacks, lock, group)
+        return group
+
+
+def _placeholder(devbox_id: str, execution_id: str) -> DevboxAsyncExecutionDetailView:
+    return DevboxAsyncExecutionDetailView(devbox_id=devbox_id, execution_id=execution_id, status="running")
+
+
+def _kill_quietly(execution: Execution) -> None:
+    # The timeout is the error to report; the command may have ended meanwhile.
+    with contextlib.suppress(Exception):
+        execution.kill()

@@ -1,0 +1,109 @@
+# Generated from runloop_sdk/_async/devbox_ops.py by scripts/unasync.py. Do not edit.
+"""``sdk.devbox``: creating devboxes (waiting until they run), finding and listing them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from runloop_api.types import DevboxViewStatus
+
+from .._base.polling import PollingConfig
+from ._context import ClientContext
+from .devbox import Devbox
+
+__all__ = ["DevboxOps"]
+
+
+class DevboxOps:
+    """Devbox factory (``sdk.devbox``)."""
+
+    def __init__(self, ctx: ClientContext) -> None:
+        self._ctx = ctx
+
+    def create(self, *, polling: PollingConfig | None = None, **params: Any) -> Devbox:
+        """Creates a devbox and returns once it is running.
+
+        If the wait fails or is interrupted, the devbox is shut down before the error is raised,
+        so it does not keep running unseen.
+
+        Args:
+            polling: Polling settings for the wait (default: the SDK's).
+            **params: What ``api.devboxes.create`` accepts: ``name``, ``metadata``,
+                ``environment_variables``, ``launch_parameters``, ``blueprint_id``,
+                ``snapshot_id``, ``secrets``, ``file_mounts``, ``entrypoint``, ...
+
+        Returns:
+            The running devbox.
+
+        Raises:
+            DevboxFailedError: When it failed to start; carries the server's failure_reason.
+            PollingTimeoutError: When it was not running in time; carries the last view.
+        """
+        view = self._ctx.api.devboxes.create(**params)
+        devbox = Devbox(self._ctx, view.id)
+        if view.status == "running":
+            return devbox
+        try:
+            devbox.await_running(polling=polling)
+        except BaseException as error:
+            try:
+                devbox.shutdown()
+            except Exception as shutdown_error:
+                if hasattr(error, "add_note"):
+                    error.add_note(f"(and shutting down devbox {view.id} failed: {shutdown_error!r})")
+            raise
+        return devbox
+
+    def create_from_blueprint_id(
+        self, blueprint_id: str, *, polling: PollingConfig | None = None, **params: Any
+    ) -> Devbox:
+        """Creates a devbox from a blueprint (by id) and returns once it is running.
+
+        Args:
+            blueprint_id: The blueprint.
+            polling: Polling settings for the wait.
+            **params: Further ``create`` parameters.
+        """
+        return self.create(blueprint_id=blueprint_id, polling=polling, **params)
+
+    def create_from_blueprint_name(
+        self, blueprint_name: str, *, polling: PollingConfig | None = None, **params: Any
+    ) -> Devbox:
+        """Creates a devbox from the latest blueprint of that name and returns once it is running.
+
+        Args:
+            blueprint_name: The blueprint's name.
+            polling: Polling settings for the wait.
+            **params: Further ``create`` parameters.
+        """
+        return self.create(blueprint_name=blueprint_name, polling=polling, **params)
+
+    def create_from_snapshot(
+        self, snapshot_id: str, *, polling: PollingConfig | None = None, **params: Any
+    ) -> Devbox:
+        """Creates a devbox from a disk snapshot and returns once it is running.
+
+        Args:
+            snapshot_id: The snapshot.
+            polling: Polling settings for the wait.
+            **params: Further ``create`` parameters.
+        """
+        return self.create(snapshot_id=snapshot_id, polling=polling, **params)
+
+    def from_id(self, devbox_id: str) -> Devbox:
+        """The devbox with this id (no request is made)."""
+        return Devbox(self._ctx, devbox_id)
+
+    def list(
+        self, *, status: DevboxViewStatus | None = None, page_size: int | None = None
+    ) -> Iterator[Devbox]:
+        """Yields every devbox, fetching pages lazily as the iteration goes.
+
+        Args:
+            status: Only devboxes in this status.
+            page_size: Devboxes fetched per request.
+        """
+        page = self._ctx.api.devboxes.list(status=status, limit=page_size)
+        for view in page:
+            yield Devbox(self._ctx, view.id)

@@ -1,0 +1,78 @@
+# Generated from runloop_sdk/_async/files.py by scripts/unasync.py. Do not edit.
+"""``devbox.file``: reading and writing files on a devbox, text or bytes, streamed to and from paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO
+
+from ._context import ClientContext
+
+__all__ = ["FileInterface"]
+
+
+class FileInterface:
+    """Files on one devbox (``devbox.file``). Paths on the devbox are absolute or relative to its home."""
+
+    def __init__(self, ctx: ClientContext, devbox_id: str) -> None:
+        self._ctx = ctx
+        self._devbox_id = devbox_id
+
+    def read(self, path: str) -> str:
+        """Reads a text file (UTF-8).
+
+        Args:
+            path: The file on the devbox.
+
+        Returns:
+            Its contents.
+        """
+        return self._ctx.api.devboxes.read_file_contents(self._devbox_id, file_path=path)
+
+    def read_bytes(self, path: str) -> bytes:
+        """Reads a file's exact bytes.
+
+        Args:
+            path: The file on the devbox.
+
+        Returns:
+            Its contents.
+        """
+        response = self._ctx.api.devboxes.download_file(self._devbox_id, path=path)
+        return response.read()
+
+    def write(self, path: str, contents: str | bytes) -> None:
+        """Writes a file, replacing it; text is written as UTF-8, bytes exactly.
+
+        Args:
+            path: The file on the devbox (parent folders are created).
+            contents: Text or bytes.
+        """
+        if isinstance(contents, str):
+            self._ctx.api.devboxes.write_file_contents(self._devbox_id, file_path=path, contents=contents)
+        else:
+            self._ctx.api.devboxes.upload_file(self._devbox_id, path=path, file=bytes(contents))
+
+    def upload(self, path: str, source: str | os.PathLike[str] | IO[bytes]) -> None:
+        """Uploads a local file (or open binary file) to the devbox, streamed.
+
+        Args:
+            path: Where to put it on the devbox.
+            source: A local path or a file object opened with ``"rb"``.
+        """
+        file = Path(source) if isinstance(source, (str, os.PathLike)) else source
+        self._ctx.api.devboxes.upload_file(self._devbox_id, path=path, file=file)
+
+    def download(self, path: str, destination: str | os.PathLike[str]) -> Path:
+        """Downloads a file from the devbox into a local file, streamed.
+
+        Args:
+            path: The file on the devbox.
+            destination: The local file to write (replaced when the download completes).
+
+        Returns:
+            The local path written.
+        """
+        response = self._ctx.api.devboxes.download_file(self._devbox_id, path=path)
+        return response.write_to_file(destination)

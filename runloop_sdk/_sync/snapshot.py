@@ -1,0 +1,88 @@
+# Generated from runloop_sdk/_async/snapshot.py by scripts/unasync.py. Do not edit.
+"""``Snapshot``: a disk snapshot of a devbox, and new devboxes forked from it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from runloop_api.types import DevboxDiskSnapshotView, DevboxSnapshotAsyncStatusView
+
+from .._base.polling import PollingConfig
+from .._base.states import snapshot_completed
+from ._context import ClientContext
+from .polling import poll_until
+
+if TYPE_CHECKING:
+    from .devbox import Devbox
+
+__all__ = ["Snapshot"]
+
+
+class Snapshot:
+    """A disk snapshot.
+
+    Example:
+        >>> snap = devbox.snapshot_disk(name="base")
+        >>> fork = snap.create_devbox(name="fork")
+    """
+
+    def __init__(self, ctx: ClientContext, snapshot_id: str) -> None:
+        self._ctx = ctx
+        self._id = snapshot_id
+
+    def __repr__(self) -> str:
+        return f"Snapshot(id={self._id!r})"
+
+    @property
+    def id(self) -> str:
+        """The snapshot's id."""
+        return self._id
+
+    def get_info(self) -> DevboxSnapshotAsyncStatusView:
+        """Reads the snapshot's status (and, once complete, its details) from the server."""
+        return self._ctx.api.devboxes.disk_snapshots.query_status(self._id)
+
+    def await_completed(self, *, polling: PollingConfig | None = None) -> DevboxSnapshotAsyncStatusView:
+        """Waits until the snapshot is complete.
+
+        Raises:
+            SnapshotFailedError: When it failed; carries the server's message.
+            PollingTimeoutError: When the wait gave up; carries the last status.
+        """
+
+        def fetch(hold: int) -> DevboxSnapshotAsyncStatusView:
+            return self.get_info()
+
+        return poll_until(
+            fetch,
+            lambda view: snapshot_completed(view, self._id),
+            self._ctx.polling_for(polling),
+            what=f"snapshot {self._id} to complete",
+        )
+
+    def update(
+        self,
+        *,
+        name: str | None = None,
+        commit_message: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> DevboxDiskSnapshotView:
+        """Changes the snapshot's name, commit message or metadata."""
+        return self._ctx.api.devboxes.disk_snapshots.update(
+            self._id, name=name, commit_message=commit_message, metadata=metadata
+        )
+
+    def delete(self) -> None:
+        """Deletes the snapshot."""
+        self._ctx.api.devboxes.disk_snapshots.delete(self._id)
+
+    def create_devbox(self, **params: Any) -> Devbox:
+        """Creates a devbox from this snapshot and waits until it is running.
+
+        Args:
+            **params: What ``sdk.devbox.create`` accepts (``name``, ``metadata``, ...).
+        """
+        from .devbox_ops import DevboxOps
+
+        return DevboxOps(self._ctx).create(snapshot_id=self._id, **params)
