@@ -57,6 +57,10 @@ def check_create_params(params: DevboxCreateParameters, unsupported: Iterable[st
         ("launch_parameters.after_idle", lp.after_idle),
         ("launch_parameters.lifecycle.after_idle", lp.lifecycle.after_idle if lp.lifecycle else None),
     ):
+        if idle is not None and idle.on_idle not in ("shutdown", "suspend"):
+            raise bad_request(
+                f"invalid field `{where}.on_idle` {idle.on_idle!r}: expected shutdown or suspend"
+            )
         if idle is not None and idle.idle_time_seconds <= 0:
             raise bad_request(f"invalid field `{where}.idle_time_seconds`: it must be 1 or more")
     user = lp.user_parameters

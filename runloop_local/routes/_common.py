@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from runloop_api.types import DevboxView
+
 from ..errors import bad_request, validation_message
 from ..service import DevboxService
 
-__all__ = ["Endpoint", "RouteTable", "json_body", "query_bool", "query_int", "respond", "service"]
+__all__ = [
+    "DEVBOX_REQUIRED_NULLABLE",
+    "Endpoint",
+    "check_enum",
+    "dump",
+    "literal_values",
+    "RouteTable",
+    "json_body",
+    "query_bool",
+    "query_int",
+    "respond",
+    "service",
+]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Endpoint = Callable[[Request], Awaitable[Response]]
 RouteTable = list[tuple[str, str, Endpoint]]
+DEVBOX_REQUIRED_NULLABLE = ("end_time_ms",)
 """(method, spec path, endpoint) of each implemented operation."""
 
 
@@ -27,9 +42,22 @@ def service(request: Request) -> DevboxService:
     return found
 
 
+def dump(model: BaseModel, keep_null: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``model`` as JSON data without null fields, except the top-level ``keep_null`` ones.
+
+    The spec declares most optional fields non-nullable (absent, not null); the few fields
+    that are required but nullable (``DevboxView.end_time_ms``) are kept.
+    """
+    data = model.model_dump(mode="json", exclude_none=True)
+    for name in keep_null:
+        data.setdefault(name, None)
+    return data
+
+
 def respond(model: BaseModel) -> JSONResponse:
-    """A 200 answer with ``model`` as JSON (null fields included, as the spec's views require)."""
-    return JSONResponse(model.model_dump(mode="json"))
+    """A 200 answer with ``model`` as JSON (see :func:`dump`)."""
+    keep = DEVBOX_REQUIRED_NULLABLE if isinstance(model, DevboxView) else ()
+    return JSONResponse(dump(model, keep))
 
 
 async def json_body(request: Request, model: type[ModelT], *, optional: bool = False) -> ModelT:
@@ -58,6 +86,29 @@ async def json_body(request: Request, model: type[ModelT], *, optional: bool = F
         return model.model_validate(data)
     except ValidationError as exc:
         raise bad_request(validation_message(exc)) from None
+
+
+def literal_values(alias: Any) -> frozenset[str]:
+    """The values of a ``Literal`` enum alias of the API types (also when wrapped in ``Annotated``)."""
+    found: set[str] = set()
+    for arg in get_args(alias):
+        if isinstance(arg, str):
+            found.add(arg)
+        else:
+            found |= literal_values(arg)
+    return frozenset(found)
+
+
+def check_enum(field: str, values: Iterable[str], alias: Any) -> None:
+    """Rejects values outside an enum (the API models keep unknown values, a request must not).
+
+    Raises:
+        ApiError: 400 naming the field and the allowed values.
+    """
+    allowed = literal_values(alias)
+    for value in values:
+        if value not in allowed:
+            raise bad_request(f"invalid field `{field}`: {value!r} is not one of {sorted(allowed)}")
 
 
 def query_int(request: Request, name: str, default: int, *, low: int, high: int) -> int:

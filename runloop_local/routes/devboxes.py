@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from runloop_api.types import (
     DevboxCreateParameters,
-    DevboxListView,
     DevboxUpdateParameters,
     DevboxViewStatus,
     DevboxWaitForStatusRequest,
@@ -19,7 +18,18 @@ from runloop_api.types import (
 )
 
 from ..errors import ApiError, bad_request
-from ._common import RouteTable, json_body, query_bool, query_int, respond, service
+from ._common import (
+    DEVBOX_REQUIRED_NULLABLE,
+    RouteTable,
+    check_enum,
+    dump,
+    json_body,
+    literal_values,
+    query_bool,
+    query_int,
+    respond,
+    service,
+)
 
 __all__ = ["ROUTES", "DEVBOX_WAIT_MAX_SECONDS", "CREATE_AND_AWAIT_SECONDS"]
 
@@ -29,7 +39,7 @@ DEVBOX_WAIT_MAX_SECONDS = 30
 CREATE_AND_AWAIT_SECONDS = 25
 """Longest hold of ``create_and_await_running`` before it answers with the current status."""
 
-_STATUSES = frozenset(get_args(DevboxViewStatus))
+_STATUSES = literal_values(DevboxViewStatus)
 
 
 async def list_devboxes(request: Request) -> Response:
@@ -42,12 +52,13 @@ async def list_devboxes(request: Request) -> Response:
     if after is not None and svc.store.get_devbox(after) is None:
         raise bad_request(f"invalid query parameter `starting_after`: no devbox {after!r}")
     page, has_more, total = svc.store.list_devboxes(status=status, limit=limit, starting_after=after)
-    view = DevboxListView(
-        devboxes=[r.view() for r in page],
-        has_more=has_more,
-        total_count=total if query_bool(request, "include_total_count") else None,
-    )
-    return respond(view)
+    body: dict[str, Any] = {
+        "devboxes": [dump(r.view(), DEVBOX_REQUIRED_NULLABLE) for r in page],
+        "has_more": has_more,
+    }
+    if query_bool(request, "include_total_count"):
+        body["total_count"] = total
+    return JSONResponse(body)
 
 
 async def create(request: Request) -> Response:
@@ -97,6 +108,7 @@ async def wait_for_status(request: Request) -> Response:
     body = await json_body(request, DevboxWaitForStatusRequest)
     if not body.statuses:
         raise bad_request("invalid field `statuses`: give at least one status")
+    check_enum("statuses", body.statuses, DevboxViewStatus)
     timeout = body.timeout_seconds if body.timeout_seconds is not None else DEVBOX_WAIT_MAX_SECONDS
     if timeout < 0:
         raise bad_request("invalid field `timeout_seconds`: it must be 0 or more")

@@ -12,18 +12,20 @@ from starlette.responses import Response, StreamingResponse
 from runloop_api.types import (
     DevboxCreateExecutionParameters,
     DevboxExecutionDetailView,
+    DevboxExecutionStatus,
     DevboxKillExecutionRequest,
     DevboxSendStdInRequest,
     DevboxSendStdInResult,
     DevboxStartExecutionParameters,
     DevboxWaitForCommandRequest,
+    SignalType,
 )
 
 from ..errors import ApiError, bad_request
 from ..executions import parse_last_n, parse_offset
 from ..live import LiveExecution
 from ..records import ExecutionRecord
-from ._common import RouteTable, json_body, respond, service
+from ._common import RouteTable, check_enum, json_body, respond, service
 
 __all__ = ["EXEC_WAIT_MAX_SECONDS", "ROUTES"]
 
@@ -94,6 +96,7 @@ async def wait_for_status(request: Request) -> Response:
     last_n = parse_last_n(request.query_params.get("last_n"))
     if not body.statuses:
         raise bad_request("invalid field `statuses`: give at least one status")
+    check_enum("statuses", body.statuses, DevboxExecutionStatus)
     timeout = body.timeout_seconds if body.timeout_seconds is not None else EXEC_WAIT_MAX_SECONDS
     if timeout < 0:
         raise bad_request("invalid field `timeout_seconds`: it must be 0 or more")
@@ -116,6 +119,8 @@ async def kill(request: Request) -> Response:
 
 async def send_std_in(request: Request) -> Response:
     body = await json_body(request, DevboxSendStdInRequest, optional=True)
+    if body.signal is not None:
+        check_enum("signal", [body.signal], SignalType)
     rec = _record(request)
     await service(request).execs.send_stdin(rec, body.text, body.signal)
     return respond(DevboxSendStdInResult(devbox_id=rec.devbox_id, execution_id=rec.id, success=True))
