@@ -99,6 +99,7 @@ class AsyncAPIClient:
         files: Any = None,
         data: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        accept: str | None = None,
         idempotency_key: str | None = None,
         timeout: Timeout = None,
         long_poll: bool = False,
@@ -112,6 +113,9 @@ class AsyncAPIClient:
         headers = self._headers.copy()
         if method != "GET":
             headers["x-request-id"] = idempotency_key or f"rl-{uuid.uuid4().hex}"
+        if accept is not None:
+            # Answers that are not JSON (downloads, text, event streams) ask for their own type.
+            headers["Accept"] = accept
         if extra_headers:
             headers.update(extra_headers)
         resolved: httpx.Timeout = self._timeout

@@ -90,6 +90,7 @@ class Operation:
     body_params: list[Param] = field(default_factory=list)
     body_kind: str | None = None  # json, multipart
     response_kind: str = "json"  # json, text, binary, sse, page
+    response_media: str | None = None  # the 200 answer's media type; None when it declares none
     response_schema: str | None = None
     items_field: str | None = None
     item_schema: str | None = None
@@ -212,6 +213,7 @@ def _response(spec: dict[str, Any], op: dict[str, Any], result: Operation) -> No
         result.response_kind = "text"
         return
     media, body = next(iter(content.items()))
+    result.response_media = media
     if media == "text/event-stream":
         result.response_kind = "sse"
         result.response_schema = ref_name(body["schema"]["$ref"])

@@ -86,8 +86,18 @@ def _mapping(params: list[Param]) -> str:
     return "{" + ", ".join(f'"{p.name}": {p.py}' for p in params) + "}"
 
 
+def _accept(op: Operation) -> str | None:
+    """The Accept header of an operation whose answer is not JSON (sent as the official client does)."""
+    if op.response_media == "application/json":
+        return None
+    return op.response_media or "*/*"
+
+
 def _body(op: Operation) -> str:
     common = ["extra_headers=extra_headers", "timeout=timeout"]
+    accept = _accept(op)
+    if accept is not None:
+        common.append(f'accept="{accept}"')
     if op.method != "GET":
         common.append("idempotency_key=idempotency_key")
     if op.query_params:

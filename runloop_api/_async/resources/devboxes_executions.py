@@ -177,6 +177,7 @@ class AsyncExecutionsResource:
             query=clean_params({"offset": offset}, extra_query),
             extra_headers=extra_headers,
             timeout=timeout,
+            accept="text/event-stream",
         )
 
     def stream_stdout_updates(
@@ -213,6 +214,7 @@ class AsyncExecutionsResource:
             query=clean_params({"offset": offset}, extra_query),
             extra_headers=extra_headers,
             timeout=timeout,
+            accept="text/event-stream",
         )
 
     async def wait_for_status(

@@ -381,6 +381,7 @@ class DevboxesResource:
             query=clean_params({}, extra_query),
             extra_headers=extra_headers,
             timeout=timeout,
+            accept="text/event-stream",
         )
 
     def metadata_keys(
@@ -739,6 +740,7 @@ class DevboxesResource:
             idempotent=True,
             extra_headers=extra_headers,
             timeout=timeout,
+            accept="application/octet-stream",
             idempotency_key=idempotency_key,
             query=extra_query,
             json=clean_params({"path": path}, extra_body),
@@ -976,6 +978,7 @@ class DevboxesResource:
             idempotent=True,
             extra_headers=extra_headers,
             timeout=timeout,
+            accept="text/plain",
             idempotency_key=idempotency_key,
             query=extra_query,
             json=clean_params({"file_path": file_path}, extra_body),

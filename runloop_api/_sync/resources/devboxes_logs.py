@@ -88,5 +88,6 @@ class LogsResource:
             idempotent=True,
             extra_headers=extra_headers,
             timeout=timeout,
+            accept="*/*",
             query=clean_params({"execution_id": execution_id, "shell_name": shell_name}, extra_query),
         )
