@@ -248,28 +248,40 @@ class Agent:
         cwd, command, *env_items = decode_fields(payload)
         env = {**self.env, **parse_env(env_items)}
         cwd = os.path.join(self.home, cwd) if cwd else self.home
+        # posix_spawn (vfork) costs 0.6 ms less than fork; it cannot chdir before Python 3.13, so
+        # the agent (single-threaded) moves there for the spawn and back.
+        try:
+            os.chdir(cwd)
+        except OSError as exc:
+            self.fail(exec_id, 1, f"bash: line 1: cd: {cwd}: {exc.strerror}\n")
+            return
         in_r, in_w = os.pipe()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
-        status_r, status_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child only execs
-            self.child(cwd, command, env, (in_r, out_w, err_w), status_w)
-        for fd in (in_r, out_w, err_w, status_w):
-            os.close(fd)
-        failure = b""
-        while chunk := os.read(status_r, 4096):
-            failure += chunk
-        os.close(status_r)
-        if failure:
-            os.waitpid(pid, 0)
+        sig = self.signal
+        try:
+            pid = os.posix_spawn(
+                self.bash,
+                ["bash", "-c", command],
+                env,
+                file_actions=[
+                    (os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate((in_r, out_w, err_w))
+                ],
+                setsid=True,
+                setsigdef=(sig.SIGPIPE, sig.SIGXFSZ, sig.SIGCHLD),
+            )
+        except OSError as exc:
             for fd in (in_w, out_r, err_r):
                 os.close(fd)
-            code, _, message = failure.partition(b" ")  # the child wrote "<exit code> <message>"
-            self.send(STARTED, exec_id, b"0")
-            self.send(STDERR, exec_id, message)
-            self.send(EXIT, exec_id, code)
+            self.fail(exec_id, 127, f"bash: cannot run {self.bash}: {exc}\n")
             return
+        finally:
+            for fd in (in_r, out_w, err_w):
+                os.close(fd)
+            try:  # noqa: SIM105
+                os.chdir(self.home)
+            except OSError:
+                pass
         os.set_blocking(in_w, False)
         os.set_blocking(out_r, False)
         os.set_blocking(err_r, False)
@@ -281,25 +293,11 @@ class Agent:
         self.poll.register(err_r, select.POLLIN)
         self.send(STARTED, exec_id, str(pid).encode())
 
-    def child(
-        self, cwd: str, command: str, env: dict[str, str], fds: tuple[int, int, int], status: int
-    ) -> None:  # pragma: no cover
-        try:
-            os.setsid()
-            for target, fd in enumerate(fds):
-                os.dup2(fd, target)
-            sig = self.signal
-            for signum in (sig.SIGPIPE, sig.SIGXFSZ, sig.SIGCHLD):
-                sig.signal(signum, sig.SIG_DFL)
-            try:
-                os.chdir(cwd)
-            except OSError as exc:
-                os.write(status, f"1 bash: line 0: cd: {cwd}: {exc.strerror}\n".encode())
-                os._exit(1)
-            os.execve(self.bash, ["bash", "-c", command], env)
-        except BaseException as exc:
-            os.write(status, f"127 bash: cannot run {self.bash}: {exc}\n".encode())
-        os._exit(127)
+    def fail(self, exec_id: int, code: int, message: str) -> None:
+        """Reports a command that could not start, the way bash would have."""
+        self.send(STARTED, exec_id, b"0")
+        self.send(STDERR, exec_id, message.encode("utf-8", "surrogateescape"))
+        self.send(EXIT, exec_id, str(code).encode())
 
     def write_stdin(self, ex: _Exec) -> None:
         assert ex.stdin is not None

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 from . import _agent as wire
+from ._validate import env_fields, text_field
 from .contract import OutputCallback, SandboxError
 
 __all__ = ["AgentSession", "Execution", "KILLED_EXIT_CODE"]
@@ -225,17 +226,19 @@ class AgentSession(asyncio.SubprocessProtocol):
         Raises:
             SandboxError: The sandbox has stopped, or the request cannot be encoded.
         """
-        fields = [cwd or "", command] + [f"{key}={value}" for key, value in (env or {}).items()]
-        if any("\0" in item for item in fields) or any("=" in key or not key for key in env or {}):
-            raise SandboxError(
-                "commands, working directories and environment variables cannot contain NUL bytes, and names neither '=' nor be empty"
-            )
+        fields = [text_field(cwd or "", "the working directory"), text_field(command, "the command")]
+        fields += env_fields(env)
         exec_id = self._next_id
         self._next_id += 1
         execution = Execution(self, exec_id, on_stdout, on_stderr)
         self.send_nowait(wire.EXEC, exec_id, wire.encode_fields(fields))
         self._executions[exec_id] = execution
-        await asyncio.shield(execution.started)
+        try:
+            await asyncio.shield(execution.started)
+        except asyncio.CancelledError:  # nobody will hold the handle: do not leave the command running
+            with contextlib.suppress(SandboxError):
+                self.send_nowait(wire.KILL, exec_id, b"g")
+            raise
         return execution
 
     async def stop(self) -> None:

@@ -15,6 +15,7 @@ from typing import Literal
 from . import _agent as wire
 from ._bwrap import HOME, base_env, bwrap_args, etc_files, scan_host
 from ._session import AgentSession
+from ._validate import check_spec
 from .contract import Isolation, Sandbox, SandboxError, SandboxSpec
 
 __all__ = ["choose_isolation", "find_python", "start_sandbox"]
@@ -103,6 +104,7 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
     Raises:
         SandboxError: The sandbox could not start (the message says why).
     """
+    check_spec(spec)
     bwrap = shutil.which("bwrap")
     isolation = choose_isolation(spec.isolation, bwrap)
     root = spec.root.resolve()

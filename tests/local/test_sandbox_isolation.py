@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from runloop_local.sandbox import Sandbox, SandboxError, SandboxSpec, _start, start_sandbox
+from runloop_local.sandbox import Sandbox, SandboxError, SandboxSpec, _bwrap, _start, start_sandbox
 
 from .test_sandbox_runtime import run
 
@@ -120,3 +120,14 @@ async def test_auto_without_bwrap_runs_plain_processes_with_one_loud_warning(
     warnings = [record for record in caplog.records if record.name == "runloop_local"]
     assert len(warnings) == 1 and "NOT SANDBOXED" in warnings[0].getMessage()
     assert "apt-get install bubblewrap" in warnings[0].getMessage()
+
+
+@pytest.mark.bwrap
+@requires_bwrap
+async def test_a_bubblewrap_failure_is_reported_with_its_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scan_host = _bwrap.scan_host
+    monkeypatch.setattr(_start, "scan_host", lambda extra: scan_host([*extra, "/no/such/folder"]))
+    with pytest.raises(SandboxError, match=r"did not start: .*/no/such/folder"):
+        await start_sandbox(SandboxSpec("dbx_x", tmp_path / "dbx_x", isolation="bwrap"))

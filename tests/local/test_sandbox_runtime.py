@@ -281,3 +281,26 @@ async def test_start_fails_clearly(tmp_path: Path, isolation: Literal["bwrap", "
     (tmp_path / "file").write_text("not a folder")
     with pytest.raises(SandboxError, match="cannot create the folders"):
         await start_sandbox(SandboxSpec("dbx_bad", tmp_path / "file", isolation=isolation))
+
+
+async def test_bad_requests_are_refused_without_harming_the_sandbox(sandbox: Sandbox) -> None:
+    with pytest.raises(SandboxError, match="NUL"):
+        await sandbox.exec("echo \0", on_stdout=print, on_stderr=print)
+    with pytest.raises(SandboxError, match="environment variable"):
+        await sandbox.exec("true", on_stdout=print, on_stderr=print, env={"A=B": "c"})
+    assert (await run(sandbox, "echo still fine"))[1].out == "still fine\n"
+
+
+async def test_a_cancelled_exec_does_not_leave_its_command_running(sandbox: Sandbox) -> None:
+    marker = str(random.randint(100_000, 999_999))
+    task = asyncio.ensure_future(start(sandbox, f"sleep 35{marker}"))
+    await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    async def gone() -> bool:
+        _, output = await run(sandbox, f"pgrep -f '[s]leep 35{marker}' || true")
+        return output.out == ""
+
+    await until(gone, "the cancelled command to end")

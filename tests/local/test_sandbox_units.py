@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 from pathlib import Path
@@ -20,6 +21,7 @@ from runloop_local.sandbox._bwrap import (
     masked_paths,
 )
 from runloop_local.sandbox._start import choose_isolation
+from runloop_local.sandbox._validate import check_spec, env_fields, text_field
 
 
 def test_frames_round_trip_whole_and_byte_by_byte() -> None:
@@ -174,3 +176,37 @@ def test_choose_isolation() -> None:
     assert choose_isolation("bwrap", "/usr/bin/bwrap") == "bwrap"
     with pytest.raises(SandboxError, match="apt-get install bubblewrap"):
         choose_isolation("bwrap", None)
+
+
+def test_env_fields_and_text_fields() -> None:
+    assert env_fields({"A": "1", "B": ""}) == ["A=1", "B="]
+    assert env_fields(None) == []
+    for bad in ({"": "x"}, {"A=B": "x"}, {"A": "x\0y"}):
+        with pytest.raises(SandboxError, match="environment variable"):
+            env_fields(bad)
+    assert text_field("ls -la", "the command") == "ls -la"
+    with pytest.raises(SandboxError, match="the command cannot contain NUL"):
+        text_field("ls\0", "the command")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"username": "Bad:Name"}, "username"),
+        ({"username": "x" * 33}, "username"),
+        ({"uid": -1}, "uid"),
+        ({"uid": 2**32}, "uid"),
+        ({"hostname": "my host"}, "hostname"),
+        ({"devbox_id": "a/b"}, "hostname"),
+        ({"env": {"A=": "1"}}, "environment"),
+    ],
+)
+def test_check_spec_rejects_unusable_fields(changes: dict[str, object], message: str) -> None:
+    spec = dataclasses.replace(SandboxSpec("dbx_1", Path("/r")), **changes)  # type: ignore[arg-type]
+    with pytest.raises(SandboxError, match=message):
+        check_spec(spec)
+
+
+def test_check_spec_accepts_usual_fields() -> None:
+    check_spec(SandboxSpec("dbx_31TzLx", Path("/r"), env={"A": "b c"}, username="user", uid=1000))
+    check_spec(SandboxSpec("dbx_1", Path("/r"), username="_svc-1", uid=0, hostname="box.local"))
