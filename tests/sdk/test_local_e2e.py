@@ -1,0 +1,132 @@
+"""End to end against the embedded local engine: real devboxes, real processes (sync SDK)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from runloop_sdk import Devbox, OutputLine, PollingTimeoutError, RunloopSDK
+
+
+@pytest.fixture
+def devbox(local_sdk: RunloopSDK) -> Iterator[Devbox]:
+    box = local_sdk.devbox.create(name="e2e")
+    yield box
+    box.shutdown()
+
+
+def test_quickstart_workflow(local_sdk: RunloopSDK) -> None:
+    with local_sdk.devbox.create(name="quickstart") as devbox:
+        assert devbox.get_info().status == "running"
+        result = devbox.cmd.exec("echo 'Hello, World!'")
+        assert result.exit_code == 0 and result.stdout() == "Hello, World!\n"
+        server = devbox.cmd.exec_async("sleep 60")
+        assert server.get_state().status == "running"
+        server.kill()
+        assert server.result(timeout=10).exit_code != 0
+    assert local_sdk.devbox.from_id(devbox.id).get_info().status == "shutdown"
+
+
+def test_context_manager_when_the_body_raises(local_sdk: RunloopSDK) -> None:
+    with pytest.raises(ZeroDivisionError), local_sdk.devbox.create() as devbox:
+        devbox.cmd.exec("true")
+        _ = 1 / 0
+    assert devbox.get_info().status == "shutdown"
+
+
+def test_exit_codes_and_output(devbox: Devbox) -> None:
+    result = devbox.cmd.exec("echo out; echo err >&2; exit 7")
+    assert (result.exit_code, result.success, result.failed) == (7, False, True)
+    assert result.stdout() == "out\n"
+    assert result.stderr() == "err\n"
+    assert devbox.cmd.exec("true").success
+
+
+def test_full_output_beyond_the_views_tail(devbox: Devbox) -> None:
+    result = devbox.cmd.exec("seq 5000")
+    assert result.stdout().splitlines() == [str(i) for i in range(1, 5001)]
+    assert result.stdout(num_lines=1) == "5000\n"
+
+
+def test_streaming_callbacks_10000_lines_none_lost(devbox: Devbox) -> None:
+    out: list[str] = []
+    err: list[str] = []
+    both: list[str] = []
+    command = "for i in $(seq 10000); do echo $i; echo e$i >&2; done"
+    result = devbox.cmd.exec(command, stdout=out.append, stderr=err.append, output=both.append)
+    assert result.exit_code == 0
+    assert out == [str(i) for i in range(1, 10_001)]
+    assert err == [f"e{i}" for i in range(1, 10_001)]
+    assert [line for line in both if not line.startswith("e")] == out
+    assert [line for line in both if line.startswith("e")] == err
+
+
+def test_callback_exception_surfaces(devbox: Devbox) -> None:
+    def broken(line: str) -> None:
+        raise RuntimeError(f"cannot handle {line}")
+
+    with pytest.raises(RuntimeError, match="cannot handle 1"):
+        devbox.cmd.exec("seq 3", stdout=broken)
+
+
+def test_exec_async_stdin_and_kill(devbox: Devbox) -> None:
+    cat = devbox.cmd.exec_async("cat", attach_stdin=True)
+    cat.send_stdin("first\n")
+    cat.send_stdin("second\n")
+    cat.close_stdin()
+    result = cat.result(timeout=20)
+    assert result.exit_code == 0 and result.stdout() == "first\nsecond\n"
+    sleeper = devbox.cmd.exec_async("sleep 300")
+    sleeper.kill()
+    assert sleeper.result(timeout=20).exit_code not in (0, None)
+
+
+def test_line_iterator_resumes_from_saved_offset(devbox: Devbox) -> None:
+    execution = devbox.cmd.exec_async("seq 100")
+    seen: list[OutputLine] = []
+    for line in execution.stdout_lines():
+        seen.append(line)
+        if line.text == "40":
+            break
+    rest = [line.text for line in execution.stdout_lines(offset=seen[-1].offset)]
+    assert [line.text for line in seen] + rest == [str(i) for i in range(1, 101)]
+
+
+def test_file_round_trip_text_and_binary(devbox: Devbox, tmp_path: Path) -> None:
+    devbox.file.write("notes/hello.txt", "héllo wörld\n")
+    assert devbox.file.read("notes/hello.txt") == "héllo wörld\n"
+    blob = bytes(range(256)) * 4096  # 1 MiB with every byte value
+    devbox.file.write("blob.bin", blob)
+    assert devbox.file.read_bytes("blob.bin") == blob
+    source = tmp_path / "up.bin"
+    source.write_bytes(blob[::-1])
+    devbox.file.upload("up.bin", source)
+    assert devbox.cmd.exec("wc -c < up.bin").stdout().strip() == str(len(blob))
+    assert devbox.file.download("up.bin", tmp_path / "down.bin").read_bytes() == blob[::-1]
+
+
+def test_polling_timeouts_carry_the_last_state(devbox: Devbox) -> None:
+    with pytest.raises(PollingTimeoutError) as caught:
+        devbox.cmd.exec("sleep 30", timeout=1)
+    assert caught.value.last_state is not None and caught.value.last_state.status == "running"
+    execution = devbox.cmd.exec_async("sleep 30")
+    with pytest.raises(PollingTimeoutError):
+        execution.result(timeout=0.5)
+    execution.kill()
+
+
+def test_echo_is_one_round_trip(engine: object, devbox: Devbox) -> None:
+    sent: list[str] = []
+    http = httpx.Client(event_hooks={"request": [lambda request: sent.append(request.url.path)]})
+    with RunloopSDK(
+        bearer_token=engine.token,  # type: ignore[attr-defined]
+        base_url=engine.base_url,  # type: ignore[attr-defined]
+        http_client=http,
+    ) as sdk:
+        result = sdk.devbox.from_id(devbox.id).cmd.exec("echo hi")
+        assert result.stdout() == "hi\n"
+    http.close()
+    assert sent == [f"/v1/devboxes/{devbox.id}/execute"]
