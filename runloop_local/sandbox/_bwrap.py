@@ -188,7 +188,9 @@ def bwrap_args(
     args += ["--proc", "/proc", "--dev", "/dev"]
     args += ["--bind", f"{root}/home", HOME, "--bind", f"{root}/tmp", "/tmp"]
     args += ["--dir", "/var", "--symlink", "../tmp", "/var/tmp"]
-    args += ["--unshare-user", "--uid", str(spec.uid), "--gid", str(spec.uid)]
+    # Without --cap-drop, uid 0 keeps every capability of its user namespace: enough to remount
+    # the host's folders read-write, as the engine's user.
+    args += ["--unshare-user", "--uid", str(spec.uid), "--gid", str(spec.uid), "--cap-drop", "ALL"]
     args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     args += ["--hostname", hostname_of(spec), "--die-with-parent", "--new-session"]
     args += ["--clearenv", "--setenv", "PATH", PATH, "--chdir", HOME, "--"]

@@ -131,3 +131,20 @@ async def test_a_bubblewrap_failure_is_reported_with_its_message(
     monkeypatch.setattr(_start, "scan_host", lambda extra: scan_host([*extra, "/no/such/folder"]))
     with pytest.raises(SandboxError, match=r"did not start: .*/no/such/folder"):
         await start_sandbox(SandboxSpec("dbx_x", tmp_path / "dbx_x", isolation="bwrap"))
+
+
+@pytest.mark.bwrap
+@requires_bwrap
+async def test_root_in_the_sandbox_has_no_capabilities(tmp_path: Path) -> None:
+    sandbox = await start_sandbox(
+        SandboxSpec("dbx_root", tmp_path / "dbx_root", username="root", uid=0, isolation="bwrap")
+    )
+    try:
+        _, output = await run(
+            sandbox,
+            "id -un; grep CapEff /proc/self/status; mount -o remount,bind,rw /usr && echo remounted;"
+            " umount /etc/shadow && echo unmasked; touch /usr/x && echo written; echo ok > ~/f && cat ~/f",
+        )
+        assert output.out == "root\nCapEff:\t0000000000000000\nok\n"
+    finally:
+        await sandbox.stop()
