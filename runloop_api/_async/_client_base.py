@@ -214,12 +214,12 @@ class AsyncAPIClient:
         """Sends a request and parses the JSON answer into ``cast_to``.
 
         With ``fallback_path`` the call is a long-poll: a 408 means "not reached yet", and the
-        current state is read from ``fallback_path`` instead of raising.
+        current state is read from ``fallback_path`` instead of raising. ``long_poll=True`` (passed
+        on to :meth:`build_request`) marks a call the server may hold open.
         """
-        long_poll = fallback_path is not None
-        request = self.build_request(method, path, long_poll=long_poll, **build)
+        request = self.build_request(method, path, **build)
         try:
-            response = await self.send(request, idempotent=idempotent, long_poll=long_poll)
+            response = await self.send(request, idempotent=idempotent, long_poll=fallback_path is not None)
         except RequestTimeoutError:
             if fallback_path is None:
                 raise

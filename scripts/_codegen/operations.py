@@ -45,6 +45,12 @@ LONG_POLL_FALLBACKS = {
     "waitForCommandCompletion": "/v1/devboxes/{devbox_id}/executions/{execution_id}",
 }
 
+# Calls the server may hold open until something happens (besides the long-polls above), and the
+# body field that says for how long: the read timeout must outlast the hold.
+HOLDING_CALLS = {
+    "executeCommand": "optimistic_timeout",
+}
+
 DOMAIN_BY_TAG = {
     "Devbox-ShellTools": "executions",
     "Devbox-PersistenceTools": "snapshots",
@@ -96,6 +102,8 @@ class Operation:
     item_schema: str | None = None
     idempotent: bool = False
     long_poll_fallback: str | None = None
+    holds: bool = False  # the server may hold the call open (long-polls, optimistic waits)
+    hold_field: str | None = None  # the body field that bounds the hold, when there is one
     deprecated: bool = False
     referenced_schemas: set[str] = field(default_factory=set)
 
@@ -180,6 +188,15 @@ def _operation(spec: dict[str, Any], path: str, method: str, op: dict[str, Any])
     result.path_params.sort(key=lambda p: order.index(p.name))
     _request_body(spec, op, result)
     _response(spec, op, result)
+    body_fields = {p.name for p in result.body_params}
+    if result.long_poll_fallback is not None:
+        result.holds = True
+        result.hold_field = "timeout_seconds" if "timeout_seconds" in body_fields else None
+    elif result.operation_id in HOLDING_CALLS:
+        result.holds = True
+        result.hold_field = HOLDING_CALLS[result.operation_id]
+        if result.hold_field not in body_fields:
+            raise SystemExit(f"{result.operation_id}: no body field {result.hold_field!r} bounds its hold")
     return result
 
 

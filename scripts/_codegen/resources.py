@@ -118,8 +118,9 @@ def _body(op: Operation) -> str:
     if kind == "json":
         extra = ""
         if op.long_poll_fallback:
-            hold = "timeout_seconds" if any(p.name == "timeout_seconds" for p in op.body_params) else "None"
-            extra = f"fallback_path={_path_expr(op.long_poll_fallback)}, long_poll_hold={hold}, "
+            extra += f"fallback_path={_path_expr(op.long_poll_fallback)}, "
+        if op.holds:
+            extra += f"long_poll=True, long_poll_hold={op.hold_field or 'None'}, "
         call = f'await self._client.request_json("{op.method}", {path}, cast_to={op.response_schema}, {idem}, {extra}'
     elif kind == "page":
         query = f"clean_params({_mapping(op.query_params)}, extra_query)"

@@ -196,6 +196,15 @@ def test_rate_limit_exhausted_raises_rate_limit_error(monkeypatch: pytest.Monkey
     assert len(script.requests) == 3
 
 
+def test_optimistic_execute_read_timeout_outlasts_its_wait() -> None:
+    done = {"execution_id": "exe_1", "devbox_id": "dbx_1", "status": "completed", "exit_status": 0}
+    script = Script(json_response(200, done))
+    with sync_api(script, timeout=5.0) as api:
+        view = api.devboxes.execute("dbx_1", command="true", command_id="cmd_1", optimistic_timeout=20)
+    assert view.exit_status == 0
+    assert script.requests[0].extensions["timeout"]["read"] >= 20 + 5
+
+
 def test_the_read_after_a_long_poll_408_keeps_the_callers_headers(monkeypatch: pytest.MonkeyPatch) -> None:
     script = Script(json_response(408, {}), ok())
     with no_sleep(monkeypatch), sync_api(script) as api:

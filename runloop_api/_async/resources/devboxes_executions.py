@@ -254,6 +254,7 @@ class AsyncExecutionsResource:
             cast_to=DevboxAsyncExecutionDetailView,
             idempotent=True,
             fallback_path=f"/v1/devboxes/{path_param('devbox_id', devbox_id)}/executions/{path_param('execution_id', execution_id)}",
+            long_poll=True,
             long_poll_hold=timeout_seconds,
             extra_headers=extra_headers,
             timeout=timeout,
