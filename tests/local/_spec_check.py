@@ -74,9 +74,7 @@ def check_response(response: httpx.Response, *, data: bytes | None = None) -> No
             raise SpecViolation(f"{request.method} {request.url.path}: error body {body!r} has no message")
         return
     if content_type in STREAMED and data is None:
-        data = b""
-        if content_type == "text/event-stream":
-            return
+        return  # streamed bodies are checked by the tests that read them
     body_bytes = data if data is not None else response.read()
     base = f"{request.url.scheme}://{request.url.netloc.decode('ascii')}"
     try:

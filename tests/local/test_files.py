@@ -1,0 +1,111 @@
+"""File operations end to end: read, write, upload, download, and paths that try to escape."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from runloop_api import BadRequestError, NotFoundError, RunloopAPI
+from runloop_api.types import DevboxView
+from runloop_local import LocalEngine
+
+
+def _run(api: RunloopAPI, devbox: DevboxView, command: str) -> str:
+    result = api.devboxes.execute(devbox.id, command=command, command_id=str(uuid.uuid4()))
+    assert result.exit_status == 0, result.stderr
+    return result.stdout or ""
+
+
+def test_write_then_read_and_see_it_inside(api: RunloopAPI, devbox: DevboxView) -> None:
+    answer = api.devboxes.write_file_contents(devbox.id, file_path="notes/a.txt", contents="héllo\n")
+    assert (answer.exit_status, answer.stdout, answer.stderr) == (0, "", "")
+    assert api.devboxes.read_file_contents(devbox.id, file_path="notes/a.txt") == "héllo\n"
+    assert api.devboxes.read_file_contents(devbox.id, file_path="/home/user/notes/a.txt") == "héllo\n"
+    assert api.devboxes.read_file_contents(devbox.id, file_path="~/notes/a.txt") == "héllo\n"
+    assert _run(api, devbox, "cat ~/notes/a.txt") == "héllo\n"
+    api.devboxes.write_file_contents(devbox.id, file_path="/tmp/t.txt", contents="in tmp")
+    assert _run(api, devbox, "cat /tmp/t.txt") == "in tmp"
+    _run(api, devbox, "echo from-inside > ~/inside.txt")
+    assert api.devboxes.read_file_contents(devbox.id, file_path="inside.txt") == "from-inside\n"
+
+
+def test_upload_and_download_stream_binary_files(api: RunloopAPI, devbox: DevboxView, tmp_path: Path) -> None:
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    source = tmp_path / "blob.bin"
+    source.write_bytes(data)
+    with source.open("rb") as handle:
+        assert api.devboxes.upload_file(devbox.id, path="bin/blob.bin", file=handle) is not None
+    assert _run(api, devbox, "sha256sum < ~/bin/blob.bin").split()[0] == hashlib.sha256(data).hexdigest()
+    with api.devboxes.download_file(devbox.id, path="/home/user/bin/blob.bin") as response:
+        got = b"".join(response.iter_bytes())
+    assert got == data
+    api.devboxes.upload_file(devbox.id, path="/tmp/small.txt", file=io.BytesIO(b"small"))
+    assert _run(api, devbox, "cat /tmp/small.txt") == "small"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["../escape.txt", "/home/user/../../etc/passwd", "/etc/passwd", "/root/x", "", "a/\0b", "/home/userx/f"],
+)
+def test_paths_outside_the_devbox_are_refused(api: RunloopAPI, devbox: DevboxView, path: str) -> None:
+    with pytest.raises(BadRequestError, match="file_path"):
+        api.devboxes.write_file_contents(devbox.id, file_path=path, contents="nope")
+    with pytest.raises(BadRequestError, match="file_path"):
+        api.devboxes.read_file_contents(devbox.id, file_path=path)
+    with pytest.raises(BadRequestError, match="`path`"):
+        api.devboxes.download_file(devbox.id, path=path).close()
+
+
+def test_symlinks_pointing_out_are_refused(
+    api: RunloopAPI, devbox: DevboxView, engine: LocalEngine, tmp_path: Path
+) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret")
+    home = engine.data_dir / "devboxes" / devbox.id / "home"
+    (home / "link.txt").symlink_to(outside)
+    (home / "linkdir").symlink_to(tmp_path)
+    for path in ("link.txt", "linkdir/secret.txt"):
+        with pytest.raises(BadRequestError, match="symlink"):
+            api.devboxes.read_file_contents(devbox.id, file_path=path)
+    with pytest.raises(BadRequestError, match="symlink"):
+        api.devboxes.write_file_contents(devbox.id, file_path="linkdir/new.txt", contents="x")
+    with pytest.raises(BadRequestError, match="symlink"):
+        api.devboxes.upload_file(devbox.id, path="link.txt", file=io.BytesIO(b"x"))
+    assert outside.read_text() == "secret"
+    assert not (tmp_path / "new.txt").exists()
+    (home / "inner.txt").write_text("fine")
+    (home / "inner-link.txt").symlink_to(home / "inner.txt")
+    assert api.devboxes.read_file_contents(devbox.id, file_path="inner-link.txt") == "fine"
+
+
+def test_missing_files_and_directories(api: RunloopAPI, devbox: DevboxView) -> None:
+    with pytest.raises(NotFoundError, match="no file"):
+        api.devboxes.read_file_contents(devbox.id, file_path="does/not/exist.txt")
+    with pytest.raises(NotFoundError, match="no file"):
+        api.devboxes.download_file(devbox.id, path="missing.bin").close()
+    _run(api, devbox, "mkdir -p ~/adir")
+    with pytest.raises(BadRequestError, match="not a regular file"):
+        api.devboxes.read_file_contents(devbox.id, file_path="adir")
+    with pytest.raises(BadRequestError, match="directory"):
+        api.devboxes.write_file_contents(devbox.id, file_path="adir", contents="x")
+
+
+def test_upload_needs_path_and_file(engine: LocalEngine, devbox: DevboxView) -> None:
+    import httpx
+
+    url = f"{engine.base_url}/v1/devboxes/{devbox.id}/upload_file"
+    headers = {"authorization": f"Bearer {engine.token}"}
+    with httpx.Client() as http:
+        no_path = http.post(url, headers=headers, files={"file": ("f", b"x")})
+        assert no_path.status_code == 400
+        assert "`path`" in no_path.json()["message"]
+        no_file = http.post(url, headers=headers, data={"path": "x.txt"}, files={"other": ("f", b"x")})
+        assert no_file.status_code == 400
+        assert "`file`" in no_file.json()["message"]
+        not_multipart = http.post(url, headers=headers, json={"path": "x"})
+        assert not_multipart.status_code == 400
