@@ -78,9 +78,12 @@ def resolve_config(
 
 
 def long_poll_timeout(timeout: httpx.Timeout, hold_seconds: float | None) -> httpx.Timeout:
-    """The timeout for a long-poll: its read timeout outlasts the server's hold."""
+    """The timeout for a long-poll: its read timeout outlasts the server's hold.
+
+    A read timeout that is already long enough, or disabled (``None``), is kept as it is.
+    """
     hold = LONG_POLL_HOLD_SECONDS if hold_seconds is None else min(hold_seconds, LONG_POLL_HOLD_SECONDS)
     needed = hold + LONG_POLL_MARGIN_SECONDS
-    if timeout.read is not None and timeout.read >= needed:
+    if timeout.read is None or timeout.read >= needed:
         return timeout
     return httpx.Timeout(connect=timeout.connect, read=needed, write=timeout.write, pool=timeout.pool)

@@ -89,3 +89,5 @@ def test_long_poll_timeout_outlasts_the_hold() -> None:
     assert long_poll_timeout(short, 25).connect == 5.0
     generous = httpx.Timeout(120.0)
     assert long_poll_timeout(generous, 25) is generous
+    unlimited = httpx.Timeout(None)  # a caller who turned timeouts off keeps them off
+    assert long_poll_timeout(unlimited, 25) is unlimited

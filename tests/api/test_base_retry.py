@@ -76,6 +76,8 @@ def test_other_errors_are_never_retried() -> None:
         ("-4", 0.0),
         ("120", 60.0),
         ("soon", None),
+        ("nan", None),
+        ("inf", 60.0),
     ],
 )
 def test_parse_retry_after_seconds(value: str | None, expected: float | None) -> None:
