@@ -2,67 +2,24 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from ._host import HostLayout
 from .contract import SandboxSpec
 
 __all__ = [
     "HOME",
     "PATH",
-    "SYSTEM_DIRS",
-    "HostLayout",
     "base_env",
     "bwrap_args",
     "etc_files",
     "hostname_of",
     "masked_paths",
-    "scan_host",
 ]
 
 HOME = "/home/user"
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-SYSTEM_DIRS = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt")
-"""Top-level host folders a devbox sees, read-only, when they exist."""
-SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-")
-"""Host files hidden even though ``/etc`` is visible (the devbox user maps to the engine's user)."""
-
-
-@dataclass(frozen=True)
-class HostLayout:
-    """What of the host filesystem a sandbox is built from."""
-
-    top: Mapping[str, str | None]
-    """Top-level entries among ``SYSTEM_DIRS`` that exist: name -> symlink target, or None for a folder."""
-    secrets: Sequence[str] = ()
-    """Files of ``SECRETS`` that exist."""
-    extra_ro: Sequence[str] = field(default_factory=tuple)
-    """More host folders to show read-only at the same path (a Python outside ``/usr``)."""
-
-
-def scan_host(extra_ro: Sequence[str] = ()) -> HostLayout:
-    """Looks at the host filesystem for the folders of ``SYSTEM_DIRS``.
-
-    Args:
-        extra_ro: Host folders to show read-only as well.
-
-    Returns:
-        The host layout.
-    """
-    top: dict[str, str | None] = {}
-    for name in SYSTEM_DIRS:
-        path = "/" + name
-        if os.path.islink(path):
-            top[name] = os.readlink(path)
-        elif os.path.isdir(path):
-            top[name] = None
-    extra = list(extra_ro)
-    resolv = os.path.realpath("/etc/resolv.conf")
-    if resolv.startswith("/run/") and os.path.exists(resolv):  # systemd-resolved: keep DNS working
-        extra.append(os.path.dirname(resolv))
-    return HostLayout(top, tuple(p for p in SECRETS if os.path.exists(p)), tuple(extra))
 
 
 def hostname_of(spec: SandboxSpec) -> str:
@@ -181,8 +138,10 @@ def bwrap_args(
         visible.append(folder)
     for mask in masked_paths(root, visible):
         args += ["--tmpfs", mask]
-    for secret in host.secrets:
-        args += ["--ro-bind", "/dev/null", secret]
+    for private in host.private_files:
+        args += ["--ro-bind", "/dev/null", private]
+    for private in host.private_dirs:
+        args += ["--tmpfs", private, "--remount-ro", private]
     for path, fd in data_fds.items():
         args += ["--ro-bind-data", str(fd), path]
     args += ["--proc", "/proc", "--dev", "/dev"]

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Literal
 
 from . import _agent as wire
-from ._bwrap import HOME, base_env, bwrap_args, etc_files, scan_host
+from ._bwrap import HOME, base_env, bwrap_args, etc_files
+from ._host import scan_host
 from ._session import AgentSession
 from ._validate import check_spec
 from .contract import Isolation, Sandbox, SandboxError, SandboxSpec

@@ -13,13 +13,13 @@ from runloop_local.sandbox import SandboxError, SandboxSpec
 from runloop_local.sandbox import _agent as wire
 from runloop_local.sandbox._bwrap import (
     HOME,
-    HostLayout,
     base_env,
     bwrap_args,
     etc_files,
     hostname_of,
     masked_paths,
 )
+from runloop_local.sandbox._host import HostLayout, private_entries
 from runloop_local.sandbox._start import choose_isolation
 from runloop_local.sandbox._validate import check_spec, env_fields, text_field
 
@@ -78,7 +78,9 @@ SPEC = SandboxSpec(
     "dbx_1", Path("/data/devboxes/dbx_1"), env={"FOO": "bar", "PATH": "/custom"}, username="dev", uid=1234
 )
 HOST = HostLayout(
-    top={"usr": None, "bin": "usr/bin", "etc": None, "lib": "usr/lib"}, secrets=("/etc/shadow",)
+    top={"usr": None, "bin": "usr/bin", "etc": None, "lib": "usr/lib"},
+    private_files=("/etc/shadow",),
+    private_dirs=("/etc/ssl/private",),
 )
 
 
@@ -104,6 +106,8 @@ def test_bwrap_args_mount_the_system_read_only_and_the_devbox_folders_read_write
         ("/data/devboxes/dbx_1/tmp", "/tmp"),
     ]
     assert _pairs(args, "--ro-bind-data") == [("5", "/etc/passwd")]
+    assert _pairs(args, "--tmpfs", 1) == [("/etc/ssl/private",)]
+    assert _pairs(args, "--remount-ro", 1) == [("/etc/ssl/private",)]
     assert _pairs(args, "--proc", 1) == [("/proc",)] and _pairs(args, "--dev", 1) == [("/dev",)]
     assert _pairs(args, "--uid", 1) == [("1234",)] and _pairs(args, "--gid", 1) == [("1234",)]
     assert _pairs(args, "--cap-drop", 1) == [("ALL",)]
@@ -211,3 +215,19 @@ def test_check_spec_rejects_unusable_fields(changes: dict[str, object], message:
 def test_check_spec_accepts_usual_fields() -> None:
     check_spec(SandboxSpec("dbx_31TzLx", Path("/r"), env={"A": "b c"}, username="user", uid=1000))
     check_spec(SandboxSpec("dbx_1", Path("/r"), username="_svc-1", uid=0, hostname="box.local"))
+
+
+def test_private_entries_are_what_other_users_cannot_read(tmp_path: Path) -> None:
+    (tmp_path / "public.conf").write_text("x")
+    (tmp_path / "secret.key").write_text("x")
+    (tmp_path / "secret.key").chmod(0o640)
+    (tmp_path / "ssl" / "private").mkdir(parents=True)
+    (tmp_path / "ssl" / "private").chmod(0o700)
+    (tmp_path / "ssl" / "private" / "k").write_text("x")
+    (tmp_path / "ssl" / "certs").mkdir()
+    (tmp_path / "ssl" / "certs" / "hidden.pem").write_text("x")
+    (tmp_path / "ssl" / "certs" / "hidden.pem").chmod(0o600)
+    (tmp_path / "link").symlink_to(tmp_path / "secret.key")
+    files, dirs = private_entries(str(tmp_path))
+    assert files == [str(tmp_path / "secret.key"), str(tmp_path / "ssl" / "certs" / "hidden.pem")]
+    assert dirs == [str(tmp_path / "ssl" / "private")]
