@@ -9,6 +9,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from runloop_api.types import PtyConnectView, PtyControlResultView
 
+from .._base.websocket import WebsocketOptions
 from ._context import ClientContext
 
 __all__ = ["PtyInterface", "PtySession"]
@@ -62,7 +63,7 @@ class PtySession:
         if not view.connect_url:
             raise RuntimeError(f"the server gave no websocket URL for terminal session {self.name!r}")
         headers = {"Authorization": f"Bearer {self._ctx.api.bearer_token}"}
-        self._ws = connect(view.connect_url, additional_headers=headers)
+        self._ws = connect(view.connect_url, additional_headers=headers, **WebsocketOptions.extra())
         self.view = view
 
     def _socket(self) -> ClientConnection:

@@ -362,3 +362,57 @@ def pty_control(fake: FakeRunloop, request: httpx.Request, m: re.Match[str]) -> 
 
 
 __all__ = ["BASE_URL"]
+
+
+@route("POST", r"/v1/network-policies")
+def create_policy(fake: FakeRunloop, request: httpx.Request, m: re.Match[str]) -> httpx.Response:
+    body = _body(request)
+    policy_id = fake.new_id("np")
+    egress = {
+        "allow_all": False,
+        "allow_devbox_to_devbox": False,
+        "allow_agent_gateway": False,
+        "allow_mcp_gateway": False,
+        "allow_runloop_mirrors": False,
+        "allowed_cidrs": [],
+        "allowed_hostnames": body.get("allowed_hostnames") or [],
+    }
+    fake.policies[policy_id] = {
+        "id": policy_id,
+        "create_time_ms": 1,
+        "update_time_ms": 1,
+        "name": body["name"],
+        "egress": egress,
+    }
+    return ok(fake.policies[policy_id])
+
+
+@route("GET", r"/v1/network-policies")
+def list_policies(fake: FakeRunloop, request: httpx.Request, m: re.Match[str]) -> httpx.Response:
+    return _page(list(fake.policies.values()), "network_policies", request, fake.page_size)
+
+
+@route("GET", rf"/v1/network-policies/{ID}")
+def get_policy(fake: FakeRunloop, request: httpx.Request, m: re.Match[str]) -> httpx.Response:
+    return ok(fake.policies[m[1]])
+
+
+@route("POST", rf"/v1/network-policies/{ID}")
+def update_policy(fake: FakeRunloop, request: httpx.Request, m: re.Match[str]) -> httpx.Response:
+    fake.policies[m[1]]["name"] = _body(request).get("name", fake.policies[m[1]]["name"])
+    return ok(fake.policies[m[1]])
+
+
+@route("POST", rf"/v1/network-policies/{ID}/delete")
+def delete_policy(fake: FakeRunloop, request: httpx.Request, m: re.Match[str]) -> httpx.Response:
+    return ok(fake.policies.pop(m[1]))
+
+
+@route("GET", rf"/v1/secrets/{ID}")
+def get_secret(fake: FakeRunloop, request: httpx.Request, m: re.Match[str]) -> httpx.Response:
+    return ok(fake.secrets[m[1]])
+
+
+@route("POST", rf"/v1/secrets/{ID}/delete")
+def delete_secret(fake: FakeRunloop, request: httpx.Request, m: re.Match[str]) -> httpx.Response:
+    return ok(fake.secrets.pop(m[1]))
