@@ -78,3 +78,32 @@ async def test_operation_async(op: SpecOperation) -> None:
     assert len(exchange.requests) == 1
     assert exchange.requests[0].headers["authorization"] == "Bearer test-token"
     assert ("x-request-id" in exchange.requests[0].headers) == (op.method != "GET")
+
+
+def _aliases() -> list[tuple[SpecOperation, str]]:
+    found = []
+    for op in OPERATIONS:
+        for entry in op.op.get("x-client-methods") or []:
+            name = entry.split(" ")[0]
+            if "(helper)" not in entry and name != op.client_method:
+                found.append((op, name))
+    return found
+
+
+ALIASES = _aliases()
+
+
+def test_aliases_exist() -> None:
+    assert {name for _, name in ALIASES} >= {"devboxes.execute_async", "devboxes.list_disk_snapshots"}
+
+
+@pytest.mark.parametrize(("op", "alias"), ALIASES, ids=lambda value: str(value))
+def test_alias_sends_the_same_request(op: SpecOperation, alias: str) -> None:
+    exchange = Exchange.build(op)
+    http = httpx.Client(transport=httpx.MockTransport(exchange.handle))
+    with RunloopAPI(bearer_token="test-token", base_url=BASE_URL, http_client=http, max_retries=0) as api:
+        for name in (op.client_method, alias):
+            result = _method(api, name)(**exchange.kwargs)
+            exchange.check_result(result, _consume_sync(result))
+    primary, aliased = exchange.requests
+    assert (primary.method, primary.url, primary.content) == (aliased.method, aliased.url, aliased.content)
