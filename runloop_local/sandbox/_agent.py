@@ -1,13 +1,11 @@
 """The agent: the first process of a sandbox, running the devbox's commands for the engine.
 
-Run as ``python3 -I -S -c <this source>`` so that it starts in about 10 ms: it imports only
-small builtin modules (no ``subprocess``, ``selectors``, ``json`` or ``signal``, which cost
-15 ms more) and must stay self-contained, because the sandbox cannot see this package.
+Run as ``python3 -I -S agent.py`` (with ``_wire.py`` beside it) so that it starts in about
+10 ms: it imports only small builtin modules (no ``subprocess``, ``selectors``, ``json``,
+``signal`` or ``typing``, which cost 15 ms or more), and nothing else of this package, which
+the sandbox cannot see.
 
-It speaks length-prefixed frames over its stdin (requests) and stdout (events); every frame
-carries an execution id (0 for the sandbox itself). The engine imports the frame format from
-this module, so the two sides cannot disagree.
-
+It reads requests from its stdin and writes events to its stdout, as frames (``_wire``).
 Each execution is ``bash -c <command>`` in a new session (its process group id is its pid),
 with three pipes. When bash ends, the agent reads what is left in its stdout and stderr pipes,
 sends it, then sends EXIT: later output of processes it left in the background is read and
@@ -18,122 +16,20 @@ from __future__ import annotations
 
 import os
 import select
-import struct
 import sys
+
+try:
+    from . import _wire as wire
+except ImportError:  # run as a script (in the sandbox): _wire.py lies beside it
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import _wire as wire  # type: ignore[import-not-found,no-redef,unused-ignore]
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs 14 ms of start time
 if TYPE_CHECKING:
     from typing import Any
 
-# Frame header: kind (u8), execution id (u32), payload length (u32), big-endian.
-HEADER = struct.Struct(">BII")
-
-# Engine -> agent.
-INIT = 1  # payload: flags NUL home NUL KEY=VALUE NUL ... (base environment of commands)
-EXEC = 2  # payload: cwd NUL command NUL KEY=VALUE NUL ... (cwd empty: home)
-STDIN = 3  # payload: bytes for the command's stdin
-EOF = 4  # close the command's stdin once what was written is delivered
-KILL = 5  # payload: b"g" SIGKILL to the process group, b"p" to the process only
-SHUTDOWN = 6  # end every process of the sandbox and exit
-# Agent -> engine.
-READY = 10  # payload: the agent's pid (ASCII)
-STARTED = 11  # payload: the command's pid (ASCII; 0 if it could not start)
-STDOUT = 12
-STDERR = 13
-EXIT = 14  # payload: exit code (ASCII), 128 + N when killed by signal N
-LOG = 15  # payload: a diagnostic message of the agent
-
 MAX_READ = 65536
 _SIGKILL = 9
-
-
-def encode_frame(kind: int, exec_id: int, payload: bytes = b"") -> bytes:
-    """Encodes one frame.
-
-    Args:
-        kind: The message kind (one of the constants of this module).
-        exec_id: The execution the message is about (0: the sandbox).
-        payload: The message body.
-
-    Returns:
-        The header followed by the payload.
-    """
-    return HEADER.pack(kind, exec_id, len(payload)) + payload
-
-
-def split_frames(buffer: bytearray) -> list[tuple[int, int, bytes]]:
-    """Removes every complete frame from the front of ``buffer``.
-
-    Args:
-        buffer: Bytes received so far; what follows the last complete frame is left in it.
-
-    Returns:
-        The complete frames as ``(kind, exec_id, payload)``, in order.
-    """
-    frames: list[tuple[int, int, bytes]] = []
-    pos, size, end = 0, HEADER.size, len(buffer)
-    while end - pos >= size:
-        kind, exec_id, length = HEADER.unpack_from(buffer, pos)
-        if end - pos - size < length:
-            break
-        frames.append((kind, exec_id, bytes(buffer[pos + size : pos + size + length])))
-        pos += size + length
-    del buffer[:pos]
-    return frames
-
-
-def encode_fields(fields: list[str]) -> bytes:
-    """Joins text fields with NUL bytes (fields of INIT and EXEC payloads).
-
-    Args:
-        fields: Strings without NUL characters.
-
-    Returns:
-        The UTF-8 encoded, NUL separated fields.
-    """
-    return "\0".join(fields).encode("utf-8", "surrogateescape")
-
-
-def decode_fields(payload: bytes) -> list[str]:
-    """Splits a payload made by ``encode_fields``.
-
-    Args:
-        payload: The encoded fields.
-
-    Returns:
-        The fields.
-    """
-    return payload.decode("utf-8", "surrogateescape").split("\0")
-
-
-def parse_env(items: list[str]) -> dict[str, str]:
-    """Turns ``KEY=VALUE`` fields into a mapping (fields without ``=`` are ignored).
-
-    Args:
-        items: The fields.
-
-    Returns:
-        The variables.
-    """
-    env: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if sep:
-            env[key] = value
-    return env
-
-
-def exit_code(status: int) -> int:
-    """Turns a ``waitpid`` status into an exit code, 128 + N when killed by signal N.
-
-    Args:
-        status: The status from ``os.waitpid``.
-
-    Returns:
-        The exit code.
-    """
-    code = os.waitstatus_to_exitcode(status)
-    return 128 - code if code < 0 else code
 
 
 class _Exec:
@@ -145,7 +41,7 @@ class _Exec:
         self.pending = bytearray()
         self.eof = False
         self.ended = False
-        self.outputs = {stdout: STDOUT, stderr: STDERR}
+        self.outputs = {stdout: wire.STDOUT, stderr: wire.STDERR}
 
 
 class Agent:
@@ -173,7 +69,7 @@ class Agent:
         self.poll.register(0, select.POLLIN)
 
     def send(self, kind: int, exec_id: int, payload: bytes = b"") -> None:
-        self.outbox += encode_frame(kind, exec_id, payload)
+        self.outbox += wire.encode_frame(kind, exec_id, payload)
 
     def flush(self) -> None:
         view = memoryview(self.outbox)
@@ -183,7 +79,7 @@ class Agent:
         self.outbox.clear()
 
     def run(self) -> None:
-        self.send(READY, 0, str(os.getpid()).encode())
+        self.send(wire.READY, 0, str(os.getpid()).encode())
         self.flush()
         try:
             while True:
@@ -209,33 +105,33 @@ class Agent:
         if not data:
             return False
         self.inbox += data
-        for kind, exec_id, payload in split_frames(self.inbox):
-            if kind == SHUTDOWN:
+        for kind, exec_id, payload in wire.split_frames(self.inbox):
+            if kind == wire.SHUTDOWN:
                 return False
             self.handle(kind, exec_id, payload)
         return True
 
     def handle(self, kind: int, exec_id: int, payload: bytes) -> None:
-        if kind == INIT:
-            flags, self.home, *env = decode_fields(payload)
-            self.env = parse_env(env)
+        if kind == wire.INIT:
+            flags, self.home, *env = wire.decode_fields(payload)
+            self.env = wire.parse_env(env)
             if "s" in flags:
                 self.become_subreaper()
             return
-        if kind == EXEC:
+        if kind == wire.EXEC:
             self.start(exec_id, payload)
             return
         ex = self.execs.get(exec_id)
         if ex is None or ex.ended:
             return
-        if kind == STDIN and ex.stdin is not None and not ex.eof:
+        if kind == wire.STDIN and ex.stdin is not None and not ex.eof:
             ex.pending += payload
             self.poll.register(ex.stdin, select.POLLOUT)
-        elif kind == EOF:
+        elif kind == wire.EOF:
             ex.eof = True
             if not ex.pending:
                 self.close_stdin(ex)
-        elif kind == KILL:
+        elif kind == wire.KILL:
             try:
                 if payload == b"g":
                     os.killpg(ex.pid, _SIGKILL)
@@ -245,8 +141,8 @@ class Agent:
                 pass
 
     def start(self, exec_id: int, payload: bytes) -> None:
-        cwd, command, *env_items = decode_fields(payload)
-        env = {**self.env, **parse_env(env_items)}
+        cwd, command, *env_items = wire.decode_fields(payload)
+        env = {**self.env, **wire.parse_env(env_items)}
         cwd = os.path.join(self.home, cwd) if cwd else self.home
         # posix_spawn (vfork) costs 0.6 ms less than fork; it cannot chdir before Python 3.13, so
         # the agent (single-threaded) moves there for the spawn and back.
@@ -291,13 +187,13 @@ class Agent:
             self.by_fd[fd] = ex
         self.poll.register(out_r, select.POLLIN)
         self.poll.register(err_r, select.POLLIN)
-        self.send(STARTED, exec_id, str(pid).encode())
+        self.send(wire.STARTED, exec_id, str(pid).encode())
 
     def fail(self, exec_id: int, code: int, message: str) -> None:
         """Reports a command that could not start, the way bash would have."""
-        self.send(STARTED, exec_id, b"0")
-        self.send(STDERR, exec_id, message.encode("utf-8", "surrogateescape"))
-        self.send(EXIT, exec_id, str(code).encode())
+        self.send(wire.STARTED, exec_id, b"0")
+        self.send(wire.STDERR, exec_id, message.encode("utf-8", "surrogateescape"))
+        self.send(wire.EXIT, exec_id, str(code).encode())
 
     def write_stdin(self, ex: _Exec) -> None:
         assert ex.stdin is not None
@@ -363,7 +259,7 @@ class Agent:
                         break
             ex.ended = True
             self.close_stdin(ex)
-            self.send(EXIT, ex.id, str(exit_code(status)).encode())
+            self.send(wire.EXIT, ex.id, str(wire.exit_code(status)).encode())
             self.forget(ex)
 
     def forget(self, ex: _Exec) -> None:
@@ -378,7 +274,7 @@ class Agent:
             ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
             self.subreaper = True
         except Exception as exc:
-            self.send(LOG, 0, f"cannot become a subreaper: {exc}".encode())
+            self.send(wire.LOG, 0, f"cannot become a subreaper: {exc}".encode())
 
     def kill_all(self) -> None:
         """Kills every command and, when a subreaper, every descendant."""

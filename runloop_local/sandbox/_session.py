@@ -10,7 +10,7 @@ import signal
 from collections.abc import Mapping
 from typing import Literal
 
-from . import _agent as wire
+from . import _wire as wire
 from ._validate import env_fields, text_field
 from .contract import OutputCallback, SandboxError
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from . import _agent as wire
+from . import _agent, _wire
 from ._bwrap import HOME, base_env, bwrap_args, etc_files
 from ._host import scan_host
 from ._session import AgentSession
@@ -24,10 +24,15 @@ __all__ = ["choose_isolation", "find_python", "start_sandbox"]
 logger = logging.getLogger("runloop_local")
 
 START_TIMEOUT = 20.0
-AGENT_PATH = "/run/runloop-agent.py"
-"""Where the agent's source is in a bubblewrap sandbox."""
-_AGENT_FILE = Path(wire.__file__)
-_AGENT_SOURCE = _AGENT_FILE.read_bytes()
+AGENT_DIR = "/run/runloop"
+"""Where the agent's files are in a bubblewrap sandbox."""
+_AGENT_FILE = Path(_agent.__file__)
+_AGENT_FILES = {
+    f"{AGENT_DIR}/agent.py": _AGENT_FILE.read_bytes(),
+    f"{AGENT_DIR}/_wire.py": Path(_wire.__file__).read_bytes(),
+}
+_PYTHON_FLAGS = ["-I", "-S", "-B"]
+"""Isolated (no environment variables, user site or script folder), no site, no bytecode written."""
 _warned_unisolated = False
 
 
@@ -120,17 +125,17 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
     fds: list[int] = []
     if isolation == "bwrap":
         assert bwrap is not None
-        files = {**etc_files(spec), AGENT_PATH: _AGENT_SOURCE}
+        files = {**etc_files(spec), **_AGENT_FILES}
         data_fds = {path: _memfd(path, content) for path, content in files.items()}
         fds = list(data_fds.values())
-        agent = [python, "-I", "-S", AGENT_PATH]
+        agent = [python, *_PYTHON_FLAGS, f"{AGENT_DIR}/agent.py"]
         args = bwrap_args(
             spec, scan_host(extra), bwrap=bwrap, root=str(root), data_fds=data_fds, command=agent
         )
         home, flags, cwd, env = HOME, "", None, None
     else:
         _warn_unisolated(spec)
-        args = [python, "-I", "-S", str(_AGENT_FILE)]
+        args = [python, *_PYTHON_FLAGS, str(_AGENT_FILE)]
         home, flags, cwd = str(root / "home"), "s", str(root / "home")
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     init = [flags, home] + [f"{key}={value}" for key, value in base_env(spec, home).items()]
@@ -154,7 +159,7 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
         for fd in fds:
             os.close(fd)
     try:
-        session.send_nowait(wire.INIT, 0, wire.encode_fields(init))
+        session.send_nowait(_wire.INIT, 0, _wire.encode_fields(init))
         await asyncio.wait_for(asyncio.shield(session.ready), START_TIMEOUT)
     except (SandboxError, asyncio.TimeoutError) as exc:
         await session.stop()

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from runloop_local.sandbox import SandboxError, SandboxSpec
-from runloop_local.sandbox import _agent as wire
+from runloop_local.sandbox import _wire as wire
+from runloop_local.sandbox._agent import descendants
 from runloop_local.sandbox._bwrap import (
     HOME,
     base_env,
@@ -70,8 +71,8 @@ def test_exit_code(status: int, code: int) -> None:
 
 
 def test_descendants_of_an_unknown_process_are_none() -> None:
-    assert os.getpid() not in wire.descendants(os.getpid())
-    assert wire.descendants(os.getpid() + 10_000_000) == []
+    assert os.getpid() not in descendants(os.getpid())
+    assert descendants(os.getpid() + 10_000_000) == []
 
 
 SPEC = SandboxSpec(
