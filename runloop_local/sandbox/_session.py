@@ -11,16 +11,32 @@ from collections.abc import Mapping
 from typing import Literal
 
 from . import _wire as wire
+from ._bwrap import HOME
 from ._validate import env_fields, text_field
 from .contract import OutputCallback, SandboxError
 
-__all__ = ["AgentSession", "Execution", "KILLED_EXIT_CODE"]
+__all__ = ["KILLED_EXIT_CODE", "AgentSession", "Execution", "home_on_host"]
 
 logger = logging.getLogger("runloop_local")
 
 KILLED_EXIT_CODE = 137
 """Exit code of executions still running when their sandbox ends (128 + SIGKILL)."""
 _STDERR_TAIL = 4096
+
+
+def home_on_host(path: str, host_home: str) -> str:
+    """Maps a path under ``/home/user`` to the host folder that stands for it (no isolation).
+
+    Args:
+        path: A path as a devbox command would see it.
+        host_home: The devbox's home folder on the host.
+
+    Returns:
+        The host path (other paths are returned unchanged).
+    """
+    if path == HOME or path.startswith(HOME + "/"):
+        return host_home + path[len(HOME) :]
+    return path
 
 
 class Execution:
@@ -104,9 +120,20 @@ class Execution:
 class AgentSession(asyncio.SubprocessProtocol):
     """The sandbox process (bubblewrap or the bare agent) and the conversation with its agent."""
 
-    def __init__(self, isolation: Literal["bwrap", "none"], devbox_id: str) -> None:
+    def __init__(
+        self, isolation: Literal["bwrap", "none"], devbox_id: str, *, host_home: str | None = None
+    ) -> None:
+        """Prepares the session; ``start_sandbox`` then launches the process with it.
+
+        Args:
+            isolation: How the sandbox is isolated.
+            devbox_id: The devbox, for messages.
+            host_home: Without isolation, the host folder that stands for ``/home/user``.
+        """
         self.isolation: Literal["bwrap", "none"] = isolation
         self.devbox_id = devbox_id
+        self.host_home = host_home
+        self._stopping = False
         self.transport: asyncio.SubprocessTransport | None = None
         loop = asyncio.get_running_loop()
         self.ready: asyncio.Future[int] = loop.create_future()
@@ -177,6 +204,12 @@ class AgentSession(asyncio.SubprocessProtocol):
         return self._stderr.decode(errors="replace").strip()
 
     def _end(self) -> None:
+        if self._running and self.ready.done() and not self._stopping:
+            logger.warning(
+                "the sandbox of devbox %s ended unexpectedly: %s",
+                self.devbox_id,
+                self.stderr_tail or "no message",
+            )
         self._running = False
         self._can_write.set()
         if not self.ready.done():
@@ -226,6 +259,8 @@ class AgentSession(asyncio.SubprocessProtocol):
         Raises:
             SandboxError: The sandbox has stopped, or the request cannot be encoded.
         """
+        if cwd and self.host_home is not None:
+            cwd = home_on_host(cwd, self.host_home)
         fields = [text_field(cwd or "", "the working directory"), text_field(command, "the command")]
         fields += env_fields(env)
         exec_id = self._next_id
@@ -246,6 +281,7 @@ class AgentSession(asyncio.SubprocessProtocol):
         transport = self.transport
         if transport is None:
             return
+        self._stopping = True
         if self.isolation == "none" and self.alive:
             # The agent kills what it started (it is their subreaper); killing it would orphan them.
             with contextlib.suppress(SandboxError):

@@ -140,7 +140,7 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     init = [flags, home] + [f"{key}={value}" for key, value in base_env(spec, home).items()]
     loop = asyncio.get_running_loop()
-    session = AgentSession(isolation, spec.devbox_id)
+    session = AgentSession(isolation, spec.devbox_id, host_home=None if isolation == "bwrap" else home)
     try:
         await loop.subprocess_exec(
             lambda: session,

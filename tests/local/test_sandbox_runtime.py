@@ -168,6 +168,8 @@ async def test_environment_cwd_and_user(sandbox: Sandbox, tmp_path: Path) -> Non
     home = "/home/user" if sandbox.isolation == "bwrap" else str(tmp_path / "dbx_test" / "home")
     assert code == 0
     assert output.out == f"spec exec user dbx_test\n{home}/sub\n{home}\n"
+    code, output = await run(sandbox, "pwd", cwd="/home/user/sub")  # the devbox's path, in both isolations
+    assert (code, output.out) == (0, f"{home}/sub\n")
     code, output = await run(sandbox, "pwd", cwd="/no/such/dir")
     assert code == 1 and "/no/such/dir" in output.err
 
@@ -263,7 +265,9 @@ async def test_stop_ends_every_process_and_pending_executions(
     await sb.stop()  # stopping twice is fine
 
 
-async def test_a_sandbox_whose_agent_died_is_not_alive_and_ends_its_executions(sandbox: Sandbox) -> None:
+async def test_a_sandbox_whose_agent_died_is_not_alive_and_ends_its_executions(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
     pending, _ = await start(sandbox, "sleep 300")
     suicide, _ = await start(sandbox, "kill -9 $PPID")
     assert await asyncio.wait_for(suicide.wait(), TIMEOUT) == 137
@@ -273,6 +277,7 @@ async def test_a_sandbox_whose_agent_died_is_not_alive_and_ends_its_executions(s
         return not sandbox.alive
 
     await until(dead, "alive to turn False")
+    assert "dbx_test ended unexpectedly" in caplog.text
     with pytest.raises(SandboxError):
         await sandbox.exec("true", on_stdout=print, on_stderr=print)
 

@@ -21,6 +21,7 @@ from runloop_local.sandbox._bwrap import (
     masked_paths,
 )
 from runloop_local.sandbox._host import HostLayout, private_entries
+from runloop_local.sandbox._session import home_on_host
 from runloop_local.sandbox._start import choose_isolation
 from runloop_local.sandbox._validate import check_spec, env_fields, text_field
 
@@ -232,3 +233,17 @@ def test_private_entries_are_what_other_users_cannot_read(tmp_path: Path) -> Non
     files, dirs = private_entries(str(tmp_path))
     assert files == [str(tmp_path / "secret.key"), str(tmp_path / "ssl" / "certs" / "hidden.pem")]
     assert dirs == [str(tmp_path / "ssl" / "private")]
+
+
+@pytest.mark.parametrize(
+    ("path", "host"),
+    [
+        ("/home/user", "/data/d1/home"),
+        ("/home/user/src/app", "/data/d1/home/src/app"),
+        ("/home/username", "/home/username"),
+        ("/tmp", "/tmp"),
+        ("src", "src"),
+    ],
+)
+def test_home_on_host(path: str, host: str) -> None:
+    assert home_on_host(path, "/data/d1/home") == host
