@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 
 import platformdirs
 import uvicorn
@@ -19,6 +22,24 @@ from .service import DevboxService
 __all__ = ["default_data_dir", "is_loopback", "main", "parse_args"]
 
 DEFAULT_PORT = 8733
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, but SIGINT/SIGTERM end it with exit status 0 instead of re-raising the signal."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        def handle(signum: int, frame: FrameType | None) -> None:
+            if self.should_exit:  # a second signal: stop waiting for open connections
+                self.force_exit = True
+            self.should_exit = True
+
+        previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 def default_data_dir() -> Path:
@@ -90,6 +111,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         lifespan="on",
         timeout_graceful_shutdown=3,
     )
-    server = uvicorn.Server(config)
+    server = _Server(config)
     server.run()
     return 0 if server.started else 1
