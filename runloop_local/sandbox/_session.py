@@ -175,7 +175,6 @@ class AgentSession(asyncio.SubprocessProtocol):
             self._end()
 
     def process_exited(self) -> None:
-        self._running = False
         self._end()
 
     def connection_lost(self, exc: Exception | None) -> None:
