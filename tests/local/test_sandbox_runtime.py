@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import resource
 import shutil
+import signal
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from typing import Literal
 import pytest
 
 from runloop_local.sandbox import ExecHandle, Sandbox, SandboxError, SandboxSpec, start_sandbox
+from runloop_local.sandbox._session import AgentSession
 
 HAS_BWRAP = shutil.which("bwrap") is not None
 ISOLATIONS = [
@@ -309,3 +312,26 @@ async def test_a_cancelled_exec_does_not_leave_its_command_running(sandbox: Sand
         return output.out == ""
 
     await until(gone, "the cancelled command to end")
+
+
+async def test_running_out_of_file_descriptors_fails_one_command_not_the_sandbox(tmp_path: Path) -> None:
+    sandbox = await start_sandbox(SandboxSpec("dbx_fds", tmp_path / "dbx_fds", isolation="none"))
+    try:
+        assert isinstance(sandbox, AgentSession) and sandbox.transport is not None
+        resource.prlimit(sandbox.transport.get_pid(), resource.RLIMIT_NOFILE, (24, 24))
+        holders = []
+        for _ in range(10):  # each keeps 2 pipes of the agent open through its background sleep
+            code, output = await run(sandbox, "sleep 300 & echo $!")
+            if code != 0:
+                break
+            holders.append(int(output.out))
+        assert code == 126 and "Too many open files" in output.err
+        for pid in holders:
+            os.kill(pid, signal.SIGKILL)
+
+        async def works_again() -> bool:
+            return (await run(sandbox, "echo ok"))[1].out == "ok\n"
+
+        await until(works_again, "the pipes of the killed sleeps to be closed")
+    finally:
+        await sandbox.stop()
