@@ -114,5 +114,6 @@ def exit_code(status: int) -> int:
     Returns:
         The exit code.
     """
-    code = os.waitstatus_to_exitcode(status)
-    return 128 - code if code < 0 else code
+    if os.WIFSIGNALED(status):  # not waitstatus_to_exitcode: the sandbox's Python may be 3.8
+        return 128 + os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)

@@ -144,9 +144,9 @@ async def test_exit_codes(sandbox: Sandbox) -> None:
 
 
 async def test_stdout_and_stderr_are_separate_and_in_order(sandbox: Sandbox) -> None:
-    code, output = await run(sandbox, "for i in 1 2 3; do echo out$i; echo err$i >&2; done; printf tail")
+    code, output = await run(sandbox, "for i in 1 2 3; do echo out$i; echo err$i >&2; done; printf 'tail ✓'")
     assert code == 0
-    assert output.out == "out1\nout2\nout3\ntail"
+    assert output.out == "out1\nout2\nout3\ntail ✓"
     assert output.err == "err1\nerr2\nerr3\n"
 
 
