@@ -152,5 +152,6 @@ def bwrap_args(
     args += ["--unshare-user", "--uid", str(spec.uid), "--gid", str(spec.uid), "--cap-drop", "ALL"]
     args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     args += ["--hostname", hostname_of(spec), "--die-with-parent", "--new-session"]
+    args += ["--remount-ro", "/"]  # bubblewrap's root is a tmpfs: no stray writes into memory
     args += ["--clearenv", "--setenv", "PATH", PATH, "--chdir", HOME, "--"]
     return args + list(command)

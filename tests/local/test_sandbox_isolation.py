@@ -87,7 +87,7 @@ async def test_the_host_is_read_only_and_private_folders_are_hidden(
     )
     assert output.out == "1234\ndev\nbox-b\n/home/user\npython\n"
     code, output = await run(
-        second, "touch /usr/x || touch /etc/x || echo x >> /etc/hosts || cat /etc/shadow"
+        second, "touch /usr/x || touch /etc/x || echo x >> /etc/hosts || mkdir /new || cat /etc/shadow"
     )
     assert code != 0 and output.out == ""
     files, dirs = _host.private_entries("/etc")
@@ -96,7 +96,9 @@ async def test_the_host_is_read_only_and_private_folders_are_hidden(
     )
     code, output = await run(second, f"{reads} true")
     assert output.out == ""  # what the host hides from other users is hidden from devboxes
-    code, output = await run(second, "echo ok > /tmp/t && cat /tmp/t && touch /var/tmp/v && ls /tmp")
+    code, output = await run(
+        second, "echo ok > /tmp/t && cat /tmp/t && touch /var/tmp/v /dev/shm/s && ls /tmp"
+    )
     assert output.out == "ok\nt\nv\n"
 
 

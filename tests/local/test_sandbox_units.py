@@ -109,7 +109,7 @@ def test_bwrap_args_mount_the_system_read_only_and_the_devbox_folders_read_write
     ]
     assert _pairs(args, "--ro-bind-data") == [("5", "/etc/passwd")]
     assert _pairs(args, "--tmpfs", 1) == [("/etc/ssl/private",)]
-    assert _pairs(args, "--remount-ro", 1) == [("/etc/ssl/private",)]
+    assert _pairs(args, "--remount-ro", 1) == [("/etc/ssl/private",), ("/",)]
     assert _pairs(args, "--proc", 1) == [("/proc",)] and _pairs(args, "--dev", 1) == [("/dev",)]
     assert _pairs(args, "--uid", 1) == [("1234",)] and _pairs(args, "--gid", 1) == [("1234",)]
     assert _pairs(args, "--cap-drop", 1) == [("ALL",)]
