@@ -16,6 +16,7 @@ __all__ = ["HOME", "PathRejected", "devbox_path", "host_path", "resolve_path"]
 
 HOME = "/home/user"
 _MOUNTS = ((HOME, "home"), ("/tmp", "tmp"))
+_MAX_SYMLINKS = 40
 
 
 class PathRejected(ApiError):
@@ -64,8 +65,22 @@ def host_path(root: Path, folder: str, rel: str) -> Path:
     return base / rel if rel else base
 
 
+def _host_of(root: Path, parts: list[str]) -> Path | None:
+    """The host path of devbox path components, or None outside ``/home/user`` and ``/tmp``."""
+    if parts[:2] == ["home", "user"]:
+        return host_path(root, "home", "/".join(parts[2:]))
+    if parts[:1] == ["tmp"]:
+        return host_path(root, "tmp", "/".join(parts[1:]))
+    return None
+
+
 def resolve_path(root: Path, path: str, *, field: str = "path") -> Path:
-    """The host path of a devbox path, checked not to escape through symlinks.
+    """The host path of a devbox path, following symlinks the way the devbox sees them.
+
+    Each component is checked: a symlink's target is read as a devbox path (an absolute target
+    starts from the devbox's ``/``), so no link can lead to the host's files; the result must lie
+    under ``/home/user`` or ``/tmp``. No symlink is followed by the host on the returned path's
+    folders.
 
     Args:
         root: The devbox's host folder (``home/`` and ``tmp/`` live under it).
@@ -76,13 +91,35 @@ def resolve_path(root: Path, path: str, *, field: str = "path") -> Path:
         The host path (it may not exist yet).
 
     Raises:
-        PathRejected: The path is malformed, outside the devbox, or a symlink leads out of it.
+        PathRejected: The path is malformed, outside the devbox, or a symlink leads out of
+            ``/home/user`` and ``/tmp`` (or loops).
     """
     folder, rel = devbox_path(path, field=field)
-    base = root / folder
-    target = host_path(root, folder, rel)
-    real_base = os.path.realpath(base)
-    real = os.path.realpath(target)
-    if real != real_base and not real.startswith(real_base + os.sep):
-        raise PathRejected(field, path, "it resolves (through a symlink) outside the devbox")
-    return target
+    mount = ["home", "user"] if folder == "home" else ["tmp"]
+    pending = [*mount, *(rel.split("/") if rel else [])]
+    parts: list[str] = []
+    hops = 0
+    while pending:
+        name = pending.pop(0)
+        if name in ("", "."):
+            continue
+        if name == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(name)
+        host = _host_of(root, parts)
+        if host is None or not host.is_symlink():
+            continue
+        hops += 1
+        if hops > _MAX_SYMLINKS:
+            raise PathRejected(field, path, "too many levels of symlinks")
+        target = os.readlink(host)
+        parts.pop()
+        if target.startswith("/"):
+            parts = []
+        pending = target.split("/") + pending
+    resolved = _host_of(root, parts)
+    if resolved is None:
+        raise PathRejected(field, path, "it resolves through a symlink outside /home/user and /tmp")
+    return resolved

@@ -28,7 +28,7 @@ def test_create_returns_provisioning_then_runs(api: RunloopAPI) -> None:
     running = api.devboxes.wait_for_status(view.id, statuses=["running"], timeout_seconds=10)
     assert running.status == "running"
     assert _statuses(running) == ["provisioning", "initializing", "running"]
-    times = [t.transition_time_ms for t in running.state_transitions]
+    times = [int(t.transition_time_ms or 0) for t in running.state_transitions]
     assert times == sorted(times)
     done = api.devboxes.shutdown(view.id)
     assert done.status == "shutdown"

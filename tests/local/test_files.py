@@ -61,25 +61,32 @@ def test_paths_outside_the_devbox_are_refused(api: RunloopAPI, devbox: DevboxVie
         api.devboxes.download_file(devbox.id, path=path).close()
 
 
-def test_symlinks_pointing_out_are_refused(
+def test_symlinks_cannot_lead_out_of_the_devbox(
     api: RunloopAPI, devbox: DevboxView, engine: LocalEngine, tmp_path: Path
 ) -> None:
     outside = tmp_path / "secret.txt"
     outside.write_text("secret")
     home = engine.data_dir / "devboxes" / devbox.id / "home"
-    (home / "link.txt").symlink_to(outside)
-    (home / "linkdir").symlink_to(tmp_path)
-    for path in ("link.txt", "linkdir/secret.txt"):
+    (home / "etc-link").symlink_to("/etc/passwd")
+    (home / "up-link").symlink_to("../../../etc")
+    for path in ("etc-link", "up-link/passwd"):
         with pytest.raises(BadRequestError, match="symlink"):
             api.devboxes.read_file_contents(devbox.id, file_path=path)
-    with pytest.raises(BadRequestError, match="symlink"):
-        api.devboxes.write_file_contents(devbox.id, file_path="linkdir/new.txt", contents="x")
-    with pytest.raises(BadRequestError, match="symlink"):
-        api.devboxes.upload_file(devbox.id, path="link.txt", file=io.BytesIO(b"x"))
+        with pytest.raises(BadRequestError, match="symlink"):
+            api.devboxes.write_file_contents(devbox.id, file_path=path, contents="x")
+        with pytest.raises(BadRequestError, match="symlink"):
+            api.devboxes.upload_file(devbox.id, path=path, file=io.BytesIO(b"x"))
+    # A link to a host path means that path inside the devbox, never the host's file.
+    (home / "host-link").symlink_to(outside)
+    (home / "host-dir").symlink_to(tmp_path)
+    with pytest.raises(NotFoundError):
+        api.devboxes.read_file_contents(devbox.id, file_path="host-link")
+    api.devboxes.write_file_contents(devbox.id, file_path="host-dir/new.txt", contents="x")
     assert outside.read_text() == "secret"
     assert not (tmp_path / "new.txt").exists()
+    assert _run(api, devbox, f"cat {tmp_path}/new.txt") == "x"  # the devbox's own /tmp
     (home / "inner.txt").write_text("fine")
-    (home / "inner-link.txt").symlink_to(home / "inner.txt")
+    (home / "inner-link.txt").symlink_to("inner.txt")
     assert api.devboxes.read_file_contents(devbox.id, file_path="inner-link.txt") == "fine"
 
 

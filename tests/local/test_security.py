@@ -145,11 +145,12 @@ def test_malformed_devbox_requests_are_400(
 
 
 def test_bad_query_parameters_are_400(raw: httpx.Client, devbox: DevboxView) -> None:
-    for params, name in [
+    cases: list[tuple[dict[str, str | int], str]] = [
         ({"limit": "lots"}, "limit"),
         ({"limit": 0}, "limit"),
         ({"status": "asleep"}, "status"),
-    ]:
+    ]
+    for params, name in cases:
         response = raw.get("/v1/devboxes", params=params)
         assert response.status_code == 400
         assert f"`{name}`" in _message(response)

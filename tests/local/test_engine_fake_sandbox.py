@@ -1,0 +1,92 @@
+"""Engine logic around sandboxes that fail or are slow, with an in-test fake of the sandbox contract."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from typing import ClassVar, Literal
+
+from runloop_api import RunloopAPI
+from runloop_local import LocalEngine
+from runloop_local.sandbox.contract import ExecHandle, OutputCallback, Sandbox, SandboxError, SandboxSpec
+
+
+class _SlowSandbox:
+    """Starts after a delay; records whether it was stopped."""
+
+    stopped: ClassVar[list[str]] = []
+
+    def __init__(self, spec: SandboxSpec) -> None:
+        self.spec = spec
+        self._alive = True
+
+    @property
+    def isolation(self) -> Literal["bwrap", "none"]:
+        return "none"
+
+    @property
+    def alive(self) -> bool:
+        return self._alive
+
+    async def exec(
+        self,
+        command: str,
+        *,
+        on_stdout: OutputCallback,
+        on_stderr: OutputCallback,
+        cwd: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> ExecHandle:
+        raise SandboxError("this fake runs no commands")
+
+    async def stop(self) -> None:
+        self._alive = False
+        _SlowSandbox.stopped.append(self.spec.devbox_id)
+
+
+async def _slow_start(spec: SandboxSpec) -> Sandbox:
+    await asyncio.sleep(0.5)
+    return _SlowSandbox(spec)
+
+
+async def _failing_start(spec: SandboxSpec) -> Sandbox:
+    raise SandboxError("no room for sandboxes here")
+
+
+def test_a_sandbox_that_cannot_start_fails_the_devbox() -> None:
+    with (
+        LocalEngine(start_sandbox=_failing_start) as engine,
+        RunloopAPI(base_url=engine.base_url, bearer_token=engine.token) as api,
+    ):
+        view = api.devboxes.create_and_await_running()
+        assert (view.status, view.failure_reason) == ("failure", "execution_failed")
+        assert [t.status for t in view.state_transitions] == ["provisioning", "failure"]
+        assert any(
+            "no room for sandboxes" in (log.message or "") for log in api.devboxes.logs.list(view.id).logs
+        )
+
+
+def test_shutdown_while_provisioning_stops_the_late_sandbox() -> None:
+    with (
+        LocalEngine(start_sandbox=_slow_start) as engine,
+        RunloopAPI(base_url=engine.base_url, bearer_token=engine.token) as api,
+    ):
+        view = api.devboxes.create()
+        done = api.devboxes.shutdown(view.id)
+        assert done.status == "shutdown"
+        for _ in range(100):
+            if view.id in _SlowSandbox.stopped:
+                break
+            time.sleep(0.02)
+        assert view.id in _SlowSandbox.stopped
+        assert api.devboxes.retrieve(view.id).status == "shutdown"  # never came back to running
+        started = api.devboxes.create_and_await_running()
+        assert started.status == "running"
+        run = api.devboxes.executions.execute_async
+        try:
+            run(started.id, command="true")
+        except Exception as exc:
+            assert "this fake runs no commands" in str(exc)
+        else:
+            raise AssertionError("expected a 400")

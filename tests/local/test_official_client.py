@@ -1,0 +1,33 @@
+"""The official client (runloop-api-client from PyPI) drives the engine unchanged."""
+
+from __future__ import annotations
+
+from runloop_api_client import Runloop
+
+from runloop_local import LocalEngine
+
+
+def test_official_client_create_exec_files_shutdown(engine: LocalEngine) -> None:
+    with Runloop(bearer_token=engine.token, base_url=engine.base_url, max_retries=0) as client:
+        devbox = client.devboxes.create_and_await_running(name="official")
+        assert devbox.status == "running"
+        result = client.devboxes.execute_and_await_completion(devbox.id, command="echo hi; echo oops >&2")
+        assert (result.status, result.exit_status, result.stdout, result.stderr) == (
+            "completed",
+            0,
+            "hi\n",
+            "oops\n",
+        )
+        run = client.devboxes.execute_async(devbox.id, command="seq 1 3")
+        chunks = client.devboxes.executions.stream_stdout_updates(run.execution_id, devbox_id=devbox.id)
+        assert "".join(chunk.output for chunk in chunks) == "1\n2\n3\n"
+        client.devboxes.write_file_contents(
+            devbox.id, file_path="hello.txt", contents="from the official client"
+        )
+        assert (
+            client.devboxes.read_file_contents(devbox.id, file_path="hello.txt") == "from the official client"
+        )
+        listed = client.devboxes.list(limit=100)
+        assert devbox.id in {d.id for d in listed.devboxes}
+        done = client.devboxes.shutdown(devbox.id)
+        assert (done.status, done.shutdown_reason) == ("shutdown", "api_shutdown")
