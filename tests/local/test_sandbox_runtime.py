@@ -9,6 +9,7 @@ import resource
 import shutil
 import signal
 import socket
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -335,3 +336,51 @@ async def test_running_out_of_file_descriptors_fails_one_command_not_the_sandbox
         await until(works_again, "the pipes of the killed sleeps to be closed")
     finally:
         await sandbox.stop()
+
+
+ENGINE_SCRIPT = """
+import asyncio, os, signal, sys
+from pathlib import Path
+from runloop_local.sandbox import SandboxSpec, start_sandbox
+
+async def main():
+    sandbox = await start_sandbox(SandboxSpec("dbx_orphan", Path(sys.argv[1]), isolation=sys.argv[2]))
+    marker = sys.argv[3]
+    await sandbox.exec(f"sleep 41{marker} & setsid sleep 42{marker} & sleep 43{marker}", on_stdout=print, on_stderr=print)
+    print("started", flush=True)
+    await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+async def test_sandboxes_end_with_the_engine_process(
+    tmp_path: Path, isolation: Literal["bwrap", "none"]
+) -> None:
+    marker = str(random.randint(100_000, 999_999))
+    engine = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        ENGINE_SCRIPT,
+        str(tmp_path / "dbx_orphan"),
+        isolation,
+        marker,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    assert engine.stdout is not None
+    try:
+        assert await asyncio.wait_for(engine.stdout.readline(), TIMEOUT) == b"started\n"
+
+        async def all_running() -> bool:
+            return all(host_processes_with(f"sleep {n}{marker}") for n in (41, 42, 43))
+
+        await until(all_running, "the sleeps to start")
+    finally:
+        engine.kill()  # SIGKILL: the engine cannot clean up
+        await engine.wait()
+
+    async def all_gone() -> bool:
+        return not any(host_processes_with(f"sleep {n}{marker}") for n in (41, 42, 43))
+
+    await until(all_gone, "the sandbox's processes to end with the engine")
