@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from runloop_local.sandbox import SandboxSpec, start_sandbox
+from runloop_local.sandbox import Isolation, SandboxSpec, start_sandbox
 
 
 def _ms(samples: list[float]) -> str:
@@ -29,11 +29,11 @@ def _ms(samples: list[float]) -> str:
     return f"p50 {statistics.median(samples) * 1000:6.2f} ms  p95 {p95 * 1000:6.2f} ms  (n={len(samples)})"
 
 
-async def bench(isolation: str, starts: int, execs: int, folder: Path) -> None:
+async def bench(isolation: Isolation, starts: int, execs: int, folder: Path) -> None:
     """Measures one isolation and prints its figures."""
     start_times, stop_times = [], []
     for i in range(starts):
-        spec = SandboxSpec(f"dbx_{isolation}_{i}", folder / f"{isolation}_{i}", isolation=isolation)  # type: ignore[arg-type]
+        spec = SandboxSpec(f"dbx_{isolation}_{i}", folder / f"{isolation}_{i}", isolation=isolation)
         began = time.perf_counter()
         sandbox = await start_sandbox(spec)
         start_times.append(time.perf_counter() - began)
@@ -41,7 +41,7 @@ async def bench(isolation: str, starts: int, execs: int, folder: Path) -> None:
         await sandbox.stop()
         stop_times.append(time.perf_counter() - began)
 
-    sandbox = await start_sandbox(SandboxSpec("dbx_exec", folder / f"{isolation}_exec", isolation=isolation))  # type: ignore[arg-type]
+    sandbox = await start_sandbox(SandboxSpec("dbx_exec", folder / f"{isolation}_exec", isolation=isolation))
     out = bytearray()
     exec_times = []
     try:
@@ -64,7 +64,7 @@ async def main() -> None:
     parser.add_argument("--execs", type=int, default=500)
     parser.add_argument("--isolation", choices=["bwrap", "none"], action="append")
     args = parser.parse_args()
-    isolations = args.isolation or (["bwrap"] if shutil.which("bwrap") else []) + ["none"]
+    isolations: list[Isolation] = args.isolation or (["bwrap"] if shutil.which("bwrap") else []) + ["none"]
     with tempfile.TemporaryDirectory(prefix="sandbox-bench-") as folder:
         for isolation in isolations:
             await bench(isolation, args.starts, args.execs, Path(folder))
