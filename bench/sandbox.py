@@ -64,7 +64,8 @@ async def main() -> None:
     parser.add_argument("--execs", type=int, default=500)
     parser.add_argument("--isolation", choices=["bwrap", "none"], action="append")
     args = parser.parse_args()
-    isolations: list[Isolation] = args.isolation or (["bwrap"] if shutil.which("bwrap") else []) + ["none"]
+    default: list[Isolation] = ["bwrap", "none"] if shutil.which("bwrap") else ["none"]
+    isolations: list[Isolation] = args.isolation or default
     with tempfile.TemporaryDirectory(prefix="sandbox-bench-") as folder:
         for isolation in isolations:
             await bench(isolation, args.starts, args.execs, Path(folder))
