@@ -94,6 +94,7 @@ class AsyncRunloopSDK:
         polling: PollingConfig | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
         **engine_kwargs: Any,
     ) -> AsyncRunloopSDK:
         """Starts the embedded local engine and returns an SDK talking to it; no account needed.
@@ -104,6 +105,7 @@ class AsyncRunloopSDK:
             polling: How waits poll by default.
             timeout: Seconds before a single request gives up.
             max_retries: How often a failed request that may be repeated is sent again.
+            http_client: An ``httpx.AsyncClient`` to send through (not closed by the SDK).
             **engine_kwargs: What ``runloop_local.LocalEngine`` accepts (``data_dir``, ``isolation``, ...).
 
         Raises:
@@ -117,6 +119,7 @@ class AsyncRunloopSDK:
                 timeout=timeout,
                 max_retries=max_retries,
                 polling=polling,
+                http_client=http_client,
             )
         except BaseException:
             engine.stop()

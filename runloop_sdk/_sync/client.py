@@ -95,6 +95,7 @@ class RunloopSDK:
         polling: PollingConfig | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
         **engine_kwargs: Any,
     ) -> RunloopSDK:
         """Starts the embedded local engine and returns an SDK talking to it; no account needed.
@@ -105,6 +106,7 @@ class RunloopSDK:
             polling: How waits poll by default.
             timeout: Seconds before a single request gives up.
             max_retries: How often a failed request that may be repeated is sent again.
+            http_client: An ``httpx.Client`` to send through (not closed by the SDK).
             **engine_kwargs: What ``runloop_local.LocalEngine`` accepts (``data_dir``, ``isolation``, ...).
 
         Raises:
@@ -118,6 +120,7 @@ class RunloopSDK:
                 timeout=timeout,
                 max_retries=max_retries,
                 polling=polling,
+                http_client=http_client,
             )
         except BaseException:
             engine.stop()
