@@ -122,27 +122,27 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
             f"cannot create the folders of devbox {spec.devbox_id} under {root}: {exc}"
         ) from exc
     python, extra = find_python(isolation == "bwrap")
-    fds: list[int] = []
-    if isolation == "bwrap":
-        assert bwrap is not None
-        files = {**etc_files(spec), **_AGENT_FILES}
-        data_fds = {path: _memfd(path, content) for path, content in files.items()}
-        fds = list(data_fds.values())
-        agent = [python, *_PYTHON_FLAGS, f"{AGENT_DIR}/agent.py"]
-        args = bwrap_args(
-            spec, scan_host(extra), bwrap=bwrap, root=str(root), data_fds=data_fds, command=agent
-        )
-        home, flags, cwd, env = HOME, "", None, None
-    else:
+    if isolation == "none":
         _warn_unisolated(spec)
-        args = [python, *_PYTHON_FLAGS, str(_AGENT_FILE)]
-        home, flags, cwd = str(root / "home"), "s", str(root / "home")
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-    init = [flags, home] + [f"{key}={value}" for key, value in base_env(spec, home).items()]
-    loop = asyncio.get_running_loop()
+    home = HOME if isolation == "bwrap" else str(root / "home")
     session = AgentSession(isolation, spec.devbox_id, host_home=None if isolation == "bwrap" else home)
+    fds: list[int] = []
     try:
-        await loop.subprocess_exec(
+        if isolation == "bwrap":
+            assert bwrap is not None
+            data_fds = {
+                path: _memfd(path, content) for path, content in {**etc_files(spec), **_AGENT_FILES}.items()
+            }
+            fds = list(data_fds.values())
+            agent = [python, *_PYTHON_FLAGS, f"{AGENT_DIR}/agent.py"]
+            args = bwrap_args(
+                spec, scan_host(extra), bwrap=bwrap, root=str(root), data_fds=data_fds, command=agent
+            )
+            cwd, env = None, None
+        else:
+            args = [python, *_PYTHON_FLAGS, str(_AGENT_FILE)]
+            cwd, env = home, {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        await asyncio.get_running_loop().subprocess_exec(
             lambda: session,
             *args,
             stdin=subprocess.PIPE,
@@ -158,6 +158,9 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
     finally:
         for fd in fds:
             os.close(fd)
+    # The agent adopts orphans ("s": subreaper) only without a pid namespace to end them.
+    init = ["" if isolation == "bwrap" else "s", home]
+    init += [f"{key}={value}" for key, value in base_env(spec, home).items()]
     try:
         session.send_nowait(_wire.INIT, 0, _wire.encode_fields(init))
         await asyncio.wait_for(asyncio.shield(session.ready), START_TIMEOUT)
