@@ -57,6 +57,7 @@ class Agent:
         self.env: dict[str, str] = {}
         self.home = os.getcwd()
         self.subreaper = False
+        self.muted = False  # once ending: the engine may be gone, and nothing must stop the cleanup
         self.bash = next((p for p in ("/bin/bash", "/usr/bin/bash") if os.path.exists(p)), "/bin/bash")
         import _signal  # type: ignore[import-not-found,unused-ignore]  # the builtin behind `signal`, without its 5 ms of enum imports
 
@@ -69,7 +70,8 @@ class Agent:
         self.poll.register(0, select.POLLIN)
 
     def send(self, kind: int, exec_id: int, payload: bytes = b"") -> None:
-        self.outbox += wire.encode_frame(kind, exec_id, payload)
+        if not self.muted:
+            self.outbox += wire.encode_frame(kind, exec_id, payload)
 
     def flush(self) -> None:
         view = memoryview(self.outbox)
@@ -293,6 +295,8 @@ class Agent:
 
     def kill_all(self) -> None:
         """Kills every command and, when a subreaper, every descendant."""
+        self.muted = True
+        self.outbox.clear()
         for ex in list(self.execs.values()):
             # An ended command's pid may be reused, but not while its group has members.
             for kill in (os.killpg,) if ex.ended else (os.killpg, os.kill):
