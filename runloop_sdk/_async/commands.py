@@ -67,8 +67,11 @@ class AsyncCommandInterface:
         execution = await self.exec_async(command, stdout=stdout, stderr=stderr, output=output)
         try:
             return await execution.result(polling=config)
-        except PollingTimeoutError:
-            await _kill_quietly(execution)
+        except BaseException as error:
+            # Nobody will read this execution's output any more: stop its pumps.
+            await execution._stop_pumps()
+            if isinstance(error, PollingTimeoutError):
+                await _kill_quietly(execution)
             raise
 
     async def _exec_optimistic(self, command: str, config: PollingConfig) -> AsyncExecutionResult:

@@ -102,6 +102,10 @@ class AsyncExecution:
         await self._pumps.wait()
         return AsyncExecutionResult(self._ctx.api, waiter.result())
 
+    async def _stop_pumps(self) -> None:
+        if self._pumps is not None:
+            await self._pumps.cancel()
+
     async def kill(self, *, process_group: bool = True) -> DevboxAsyncExecutionDetailView:
         """Kills the command (and, by default, every process it started).
 

@@ -68,8 +68,11 @@ class CommandInterface:
         execution = self.exec_async(command, stdout=stdout, stderr=stderr, output=output)
         try:
             return execution.result(polling=config)
-        except PollingTimeoutError:
-            _kill_quietly(execution)
+        except BaseException as error:
+            # Nobody will read this execution's output any more: stop its pumps.
+            execution._stop_pumps()
+            if isinstance(error, PollingTimeoutError):
+                _kill_quietly(execution)
             raise
 
     def _exec_optimistic(self, command: str, config: PollingConfig) -> ExecutionResult:

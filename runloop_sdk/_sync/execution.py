@@ -103,6 +103,10 @@ class Execution:
         self._pumps.wait()
         return ExecutionResult(self._ctx.api, waiter.result())
 
+    def _stop_pumps(self) -> None:
+        if self._pumps is not None:
+            self._pumps.cancel()
+
     def kill(self, *, process_group: bool = True) -> DevboxAsyncExecutionDetailView:
         """Kills the command (and, by default, every process it started).
 
