@@ -1,5 +1,4 @@
-"""The other factories: ``sdk.blueprint``, ``sdk.snapshot``, ``sdk.computer``, ``sdk.storage_object``,
-``sdk.secret`` and ``sdk.network_policy``."""
+"""The other factories: blueprint, snapshot, computer, storage object, secret, network policy."""
 
 from __future__ import annotations
 

@@ -101,6 +101,7 @@ class FakeRunloop:
         self.boot_polls = 1
         self.boot_failure: str | None = None
         self.long_poll_408 = True
+        self.execute_408 = False
         self.last_n = 100
         self.chunk_size = 4096
         self.drop_streams = 0

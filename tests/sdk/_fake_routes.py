@@ -71,6 +71,8 @@ def keep_alive(fake: FakeRunloop, request: httpx.Request, m: re.Match[str]) -> h
 def execute(fake: FakeRunloop, request: httpx.Request, m: re.Match[str]) -> httpx.Response:
     body = _body(request)
     execution = fake.start_execution(m[1], body["command"], execution_id=body["command_id"])
+    if fake.execute_408 and execution.status != "completed":
+        return ok({"message": "Command timed out."}, 408)
     return ok(fake.execution_view(execution))
 
 

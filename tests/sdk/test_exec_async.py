@@ -130,3 +130,21 @@ async def test_line_iterator_resumes_from_a_saved_offset(devbox: AsyncDevbox, fa
     rest = [line.text async for line in execution.stdout_lines(offset=saved)]
     assert [line.text for line in first] + rest == [str(i) for i in range(1, 51)]
     assert [line.text async for line in execution.stderr_lines()] == []
+
+
+async def test_execute_answering_408_continues_by_command_id(devbox: AsyncDevbox, fake: FakeRunloop) -> None:
+    fake.execute_408 = True
+    fake.commands["slow"] = Command(stdout="late\n", polls=2)
+    result = await devbox.cmd.exec("slow")
+    assert await result.stdout() == "late\n"
+    execute = next(r for r in fake.requests if r.url.path.endswith("/execute"))
+    command_id = execute.read().decode().split('"command_id":"')[1].split('"')[0]
+    assert result.execution_id == command_id
+    assert fake.paths().count(f"POST /v1/devboxes/{devbox.id}/execute") == 1  # not re-sent
+
+
+async def test_full_output_survives_a_dropped_stream(devbox: AsyncDevbox, fake: FakeRunloop) -> None:
+    fake.chunk_size = 500
+    result = await devbox.cmd.exec("seq 3000")
+    fake.drop_streams = 1
+    assert (await result.stdout()).splitlines() == [str(i) for i in range(1, 3001)]
