@@ -130,3 +130,25 @@ def test_echo_is_one_round_trip(engine: object, devbox: Devbox) -> None:
         assert result.stdout() == "hi\n"
     http.close()
     assert sent == [f"/v1/devboxes/{devbox.id}/execute"]
+
+
+def test_lifecycle_logs_usage_update_and_list(local_sdk: RunloopSDK, devbox: Devbox) -> None:
+    devbox.cmd.exec("echo logged")
+    assert any(entry.cmd == "echo logged" for entry in devbox.logs())
+    assert devbox.usage().id == devbox.id
+    assert devbox.update(name="renamed", metadata={"team": "sdk"}).name == "renamed"
+    devbox.keep_alive()
+    assert devbox.suspend().status == "suspended"
+    assert devbox.resume().status == "running"
+    assert devbox.cmd.exec("echo back").stdout() == "back\n"
+    assert devbox.id in [box.id for box in local_sdk.devbox.list(page_size=1)]
+
+
+def test_local_starts_and_stops_the_engine() -> None:
+    with RunloopSDK.local() as sdk:
+        assert sdk.engine is not None
+        base_url = sdk.engine.base_url
+        with sdk.devbox.create() as devbox:
+            assert devbox.cmd.exec("echo local").stdout() == "local\n"
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(base_url + "/v1/devboxes", timeout=2)
