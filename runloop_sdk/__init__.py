@@ -29,7 +29,6 @@ from ._async.storage_object import AsyncStorageObject
 from ._base.errors import (
     BuildFailedError,
     DevboxFailedError,
-    ExecutionFailedError,
     PollingTimeoutError,
     SDKError,
     SnapshotFailedError,
@@ -72,7 +71,6 @@ __all__ = [
     "Devbox",
     "DevboxFailedError",
     "Execution",
-    "ExecutionFailedError",
     "ExecutionResult",
     "NetworkPolicy",
     "NotFoundError",

@@ -11,7 +11,6 @@ __all__ = [
     "SDKError",
     "PollingTimeoutError",
     "DevboxFailedError",
-    "ExecutionFailedError",
     "SnapshotFailedError",
     "BuildFailedError",
 ]
@@ -60,20 +59,6 @@ class DevboxFailedError(SDKError):
         self.devbox_id = devbox_id
         self.status = status
         self.failure_reason = failure_reason
-        self.view = view
-
-
-class ExecutionFailedError(SDKError):
-    """An execution's devbox went away before the command completed.
-
-    Attributes:
-        execution_id: The execution.
-        view: Its last view.
-    """
-
-    def __init__(self, message: str, *, execution_id: str, view: Any) -> None:
-        super().__init__(message)
-        self.execution_id = execution_id
         self.view = view
 
 

@@ -107,11 +107,11 @@ class FakeRunloop:
         self.drop_streams = 0
         self.page_size = 2
         self._ids = itertools.count(1)
-        self._failures: list[tuple[re.Pattern[str], httpx.Response | Exception, int]] = []
+        self._failures: list[tuple[re.Pattern[str], httpx.Response | BaseException, int]] = []
 
     # -- plumbing -----------------------------------------------------------------------------
 
-    def fail(self, pattern: str, answer: httpx.Response | Exception | int, times: int = 1) -> None:
+    def fail(self, pattern: str, answer: httpx.Response | BaseException | int, times: int = 1) -> None:
         """Answers the next ``times`` requests matching ``"METHOD /path"`` with ``answer``."""
         response = ok({"message": "injected"}, answer) if isinstance(answer, int) else answer
         self._failures.append((re.compile(pattern), response, times))
@@ -132,7 +132,7 @@ class FakeRunloop:
                     del self._failures[index]
                 else:
                     self._failures[index] = (pattern, answer, times - 1)
-                if isinstance(answer, Exception):
+                if isinstance(answer, BaseException):
                     raise answer
                 return answer
         for method, pattern, handler in ROUTES:

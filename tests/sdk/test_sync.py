@@ -79,3 +79,12 @@ def test_kill_stdin_lines_and_5xx(sdk: RunloopSDK, fake: FakeRunloop) -> None:
     assert [line.text for line in lister.stdout_lines(offset=lines[9].offset)] == [
         str(i) for i in range(11, 31)
     ]
+
+
+def test_interrupted_create_shuts_the_devbox_down(sdk: RunloopSDK, fake: FakeRunloop) -> None:
+    fake.boot_polls = 5
+    fake.fail(r"POST /v1/devboxes/.*/wait_for_status", KeyboardInterrupt())  # Ctrl-C while waiting
+    with pytest.raises(KeyboardInterrupt):
+        sdk.devbox.create()
+    assert fake.paths()[-1] == "POST /v1/devboxes/dbx_1/shutdown"
+    assert fake.devboxes["dbx_1"]["status"] == "shutdown"
