@@ -54,7 +54,6 @@ class AsyncExecution:
         self._ctx = ctx
         self._devbox_id = view.devbox_id
         self._execution_id = view.execution_id
-        self._first_view = view
         self._pumps = pumps
 
     def __repr__(self) -> str:
@@ -91,8 +90,6 @@ class AsyncExecution:
             Exception: Whatever a ``stdout``/``stderr``/``output`` callback raised.
         """
         config = self._ctx.polling_for(polling, timeout)
-        if self._first_view.status == "completed" and self._pumps is None:
-            return AsyncExecutionResult(self._ctx.api, self._first_view)
         if self._pumps is None:
             view = await wait_for_completion(self._ctx, self._devbox_id, self._execution_id, config)
             return AsyncExecutionResult(self._ctx.api, view)

@@ -55,7 +55,6 @@ class Execution:
         self._ctx = ctx
         self._devbox_id = view.devbox_id
         self._execution_id = view.execution_id
-        self._first_view = view
         self._pumps = pumps
 
     def __repr__(self) -> str:
@@ -92,8 +91,6 @@ class Execution:
             Exception: Whatever a ``stdout``/``stderr``/``output`` callback raised.
         """
         config = self._ctx.polling_for(polling, timeout)
-        if self._first_view.status == "completed" and self._pumps is None:
-            return ExecutionResult(self._ctx.api, self._first_view)
         if self._pumps is None:
             view = wait_for_completion(self._ctx, self._devbox_id, self._execution_id, config)
             return ExecutionResult(self._ctx.api, view)
