@@ -1,4 +1,4 @@
-"""``AsyncRunloopSDK``: the entry point of the async object layer."""
+"""``AsyncRunloopSDK``: the entry point of the object layer."""
 
 from __future__ import annotations
 

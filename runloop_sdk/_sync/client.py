@@ -1,5 +1,5 @@
 # Generated from runloop_sdk/_async/client.py by scripts/unasync.py. Do not edit.
-"""``RunloopSDK``: the entry point of the async object layer."""
+"""``RunloopSDK``: the entry point of the object layer."""
 
 from __future__ import annotations
 
