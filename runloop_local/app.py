@@ -10,24 +10,17 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ._spec_operations import SPEC_OPERATIONS
 from .auth import BearerAuth
 from .errors import ApiError, error_response, handle_api_error, handle_unexpected
 from .routes import IMPLEMENTED
 from .routes._common import Endpoint
+from .routing import RouteTable
 from .service import DevboxService
 
-__all__ = ["build_app", "implemented_operations", "route_order"]
-
-
-def route_order(path: str) -> tuple[int, ...]:
-    """Sort key of a route: literal segments before parameters, position by position (pure).
-
-    So ``/v1/devboxes/disk_snapshots`` is tried before ``/v1/devboxes/{id}``.
-    """
-    return tuple(1 if seg.startswith("{") else 0 for seg in path.strip("/").split("/"))
+__all__ = ["build_app", "implemented_operations"]
 
 
 def implemented_operations() -> dict[tuple[str, str], str]:
@@ -45,7 +38,7 @@ def _not_implemented(operation_id: str, method: str, path: str) -> Endpoint:
     return endpoint
 
 
-def _routes() -> list[Route]:
+def _table() -> RouteTable[Endpoint]:
     table: dict[tuple[str, str], Endpoint] = {(m, p): e for m, p, e in IMPLEMENTED}
     spec_ops = {(m, p) for m, p, _ in SPEC_OPERATIONS}
     missing = set(table) - spec_ops
@@ -53,8 +46,22 @@ def _routes() -> list[Route]:
         raise RuntimeError(f"routes not in the spec: {sorted(missing)}")
     for method, path, operation_id in SPEC_OPERATIONS:
         table.setdefault((method, path), _not_implemented(operation_id, method, path))
-    ordered = sorted(table.items(), key=lambda item: (route_order(item[0][1]), item[0][1]))
-    return [Route(path, endpoint, methods=[method]) for (method, path), endpoint in ordered]
+    return RouteTable((m, p, e) for (m, p), e in table.items())
+
+
+def _dispatcher(table: RouteTable[Endpoint]) -> ASGIApp:
+    async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
+        found = table.match(scope["method"], scope["path"])
+        if found is None:
+            raise HTTPException(404)
+        if isinstance(found, str):
+            raise HTTPException(405)
+        endpoint, params = found
+        scope["path_params"] = params
+        response = await endpoint(Request(scope, receive, send))
+        await response(scope, receive, send)
+
+    return dispatch
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -86,7 +93,7 @@ def build_app(service: DevboxService, token: str) -> Starlette:
             await service.close()
 
     app = Starlette(
-        routes=_routes(),
+        routes=[],
         middleware=[Middleware(BearerAuth, token=token)],
         exception_handlers={
             ApiError: handle_api_error,
@@ -95,5 +102,7 @@ def build_app(service: DevboxService, token: str) -> Starlette:
         },
         lifespan=lifespan,
     )
+    # Every HTTP request falls through to the table dispatch (Starlette still runs the lifespan).
+    app.router.default = _dispatcher(_table())
     app.state.service = service
     return app

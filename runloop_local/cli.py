@@ -16,7 +16,7 @@ import platformdirs
 import uvicorn
 
 from .app import build_app
-from .engine import check_isolation, new_token
+from .engine import check_isolation, listening_socket, new_token
 from .service import DevboxService
 
 __all__ = ["default_data_dir", "is_loopback", "main", "parse_args"]
@@ -94,23 +94,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"runloop-local: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="runloop-local: %(message)s")
+    try:
+        sock = listening_socket(args.host, args.port)
+    except OSError as exc:
+        print(f"runloop-local: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 2
     token = args.token or new_token()
     data_dir = args.data_dir or default_data_dir()
     service = DevboxService(data_dir, args.isolation)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"runloop-local: serving the Runloop API at http://{host}:{args.port}", flush=True)
-    print(f"  RUNLOOP_BASE_URL=http://{host}:{args.port}", flush=True)
+    port = sock.getsockname()[1]
+    print(f"runloop-local: serving the Runloop API at http://{host}:{port}", flush=True)
+    print(f"  RUNLOOP_BASE_URL=http://{host}:{port}", flush=True)
     print(f"  RUNLOOP_API_KEY={token}", flush=True)
     print(f"  data dir: {data_dir}", flush=True)
     config = uvicorn.Config(
         build_app(service, token),
-        host=args.host,
-        port=args.port,
         log_level="warning",
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=3,
     )
     server = _Server(config)
-    server.run()
+    with sock:
+        server.run(sockets=[sock])
     return 0 if server.started else 1

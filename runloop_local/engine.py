@@ -18,7 +18,7 @@ from .app import build_app
 from .sandbox.contract import Isolation
 from .service import DevboxService, StartSandbox
 
-__all__ = ["LocalEngine", "check_isolation", "new_token"]
+__all__ = ["LocalEngine", "check_isolation", "listening_socket", "new_token"]
 
 log = logging.getLogger("runloop_local")
 
@@ -28,6 +28,24 @@ _BWRAP_HINT = (
     "`sudo apt-get install bubblewrap` (Debian/Ubuntu) or `sudo dnf install bubblewrap` (Fedora), "
     "or choose --isolation auto"
 )
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A bound TCP socket for uvicorn, with ``TCP_NODELAY`` set so accepted connections inherit it.
+
+    Without it, a keep-alive client waits for the delayed ACK (about 40 ms) on every request,
+    because uvicorn writes a response's head and body separately.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def new_token() -> str:
@@ -119,9 +137,7 @@ class LocalEngine:
         data_dir = self.data_dir
         service = DevboxService(data_dir, self._isolation, start_sandbox=self._start_sandbox)
         app = build_app(service, self._token)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock = listening_socket("127.0.0.1", 0)
         self._socket = sock
         self._port = sock.getsockname()[1]
         config = uvicorn.Config(

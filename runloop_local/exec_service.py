@@ -29,6 +29,9 @@ KILLED_EXIT_STATUS = 137
 STREAM_CHUNK_BYTES = 64 * 1024
 """Largest output chunk of one server-sent event."""
 
+KEEP_FINAL_OUTPUT_BYTES = 256 * 1024
+"""A finished execution's output up to this size stays in memory for the answer that follows."""
+
 KEEPALIVE_SECONDS = 10.0
 """A stream with nothing new sends a comment this often, so idle connections stay open."""
 
@@ -106,13 +109,14 @@ class ExecutionService:
             ex.handle = await sandbox.exec(command, on_stdout=ex.on_stdout, on_stderr=ex.on_stderr)
         except SandboxError as exc:
             raise bad_request(f"the command could not be started in devbox {live.id}: {exc}") from exc
-        self._store.put_execution(rec)
+        with self._store.transaction():
+            self._store.put_execution(rec)
+            self._devboxes.log(live.id, f"started: {command}", source=source, cmd=command, cmd_id=rec.id)
         live.executions[rec.id] = ex
         self.running[rec.id] = ex
         if source == "entrypoint":
             live.entrypoint_id = rec.id
         live.touch()
-        self._devboxes.log(live.id, f"started: {command}", source=source, cmd=command, cmd_id=rec.id)
         task = asyncio.create_task(self._watch(live, ex))
         self._watchers.add(task)
         task.add_done_callback(self._watchers.discard)
@@ -130,24 +134,25 @@ class ExecutionService:
     def _finish(self, live: LiveDevbox, ex: LiveExecution, code: int) -> None:
         if ex.done.is_set():
             return
-        ex.flush()
         ex.rec.status = "completed"
         ex.rec.exit_status = code
         ex.rec.end_time_ms = now_ms()
-        self._store.put_execution(ex.rec)
+        with self._store.transaction():
+            ex.flush(keep=ex.length("stdout") + ex.length("stderr") <= KEEP_FINAL_OUTPUT_BYTES)
+            self._store.put_execution(ex.rec)
+            self._devboxes.log(
+                live.id,
+                f"exited with status {code}",
+                source=ex.rec.source,
+                cmd=ex.rec.command,
+                cmd_id=ex.rec.id,
+                exit_code=code,
+            )
         live.executions.pop(ex.rec.id, None)
         self.running.pop(ex.rec.id, None)
         live.touch()
         ex.done.set()
         ex.changed.notify()
-        self._devboxes.log(
-            live.id,
-            f"exited with status {code}",
-            source=ex.rec.source,
-            cmd=ex.rec.command,
-            cmd_id=ex.rec.id,
-            exit_code=code,
-        )
         if ex.rec.source == "entrypoint":
             self._devboxes.entrypoint_exited(live.id)
 
@@ -198,16 +203,22 @@ class ExecutionService:
             raise not_found("execution", execution_id)
         return rec
 
-    def output(self, execution_id: str, stream: str, offset: int = 0) -> bytes:
-        """Output of an execution from byte ``offset`` to now."""
-        ex = self.running.get(execution_id)
+    def output(
+        self, execution_id: str, stream: str, offset: int = 0, live: LiveExecution | None = None
+    ) -> bytes:
+        """Output of an execution from byte ``offset`` to now (``live``: its live state, if at hand)."""
+        ex = live or self.running.get(execution_id)
         if ex is not None:
             return ex.read(stream, offset)
         return self._store.read_output(execution_id, stream, offset)
 
-    def view(self, rec: ExecutionRecord, last_n: int | None) -> DevboxAsyncExecutionDetailView:
+    def view(
+        self, rec: ExecutionRecord, last_n: int | None, live: LiveExecution | None = None
+    ) -> DevboxAsyncExecutionDetailView:
         """The spec's view of an execution with the last ``last_n`` lines of output."""
-        return execution_view(rec, self.output(rec.id, "stdout"), self.output(rec.id, "stderr"), last_n)
+        stdout = self.output(rec.id, "stdout", live=live)
+        stderr = self.output(rec.id, "stderr", live=live)
+        return execution_view(rec, stdout, stderr, last_n)
 
     async def wait(self, rec: ExecutionRecord, statuses: list[str], timeout: float) -> ExecutionRecord | None:
         """Waits until the execution has one of ``statuses``; None if ``timeout`` passed first."""

@@ -58,8 +58,11 @@ class LiveExecution:
         self.changed = Notifier()
         self.done = asyncio.Event()
         self._store = store
-        self._pending = {s: bytearray() for s in STREAMS}
-        self._base = {s: 0 for s in STREAMS}
+        self._memory = {s: bytearray() for s in STREAMS}
+        self._memory_start = {s: 0 for s in STREAMS}
+        """Byte position where the in-memory output of each stream starts."""
+        self._persisted = {s: 0 for s in STREAMS}
+        """Bytes of each stream already in the database."""
 
     def on_stdout(self, data: bytes) -> None:
         """Output callback of the sandbox (stdout)."""
@@ -72,34 +75,42 @@ class LiveExecution:
     def _append(self, stream: str, data: bytes) -> None:
         if not data:
             return
-        pending = self._pending[stream]
-        pending += data
-        if len(pending) >= FLUSH_BYTES:
+        memory = self._memory[stream]
+        memory += data
+        if self.length(stream) - self._persisted[stream] >= FLUSH_BYTES:
             self.flush()
         self.changed.notify()
 
     def length(self, stream: str) -> int:
         """Bytes produced so far on ``stream``."""
-        return self._base[stream] + len(self._pending[stream])
+        return self._memory_start[stream] + len(self._memory[stream])
 
-    def flush(self) -> None:
-        """Writes pending output to the database and forgets it."""
+    def flush(self, *, keep: bool = False) -> None:
+        """Writes output not yet in the database there.
+
+        Args:
+            keep: Keep the output in memory too (the final flush of a small output, so the
+                answer that follows needs no database read).
+        """
         for stream in STREAMS:
-            pending = self._pending[stream]
-            if pending:
-                self._store.append_output(self.rec.id, stream, self._base[stream], bytes(pending))
-                self._base[stream] += len(pending)
-                pending.clear()
-        self.rec.stdout_len = self._base["stdout"]
-        self.rec.stderr_len = self._base["stderr"]
+            memory, start = self._memory[stream], self._memory_start[stream]
+            persisted, total = self._persisted[stream], self.length(stream)
+            if total > persisted:
+                self._store.append_output(self.rec.id, stream, persisted, bytes(memory[persisted - start :]))
+                self._persisted[stream] = total
+            if not keep:
+                memory.clear()
+                self._memory_start[stream] = total
+        self.rec.stdout_len = self._persisted["stdout"]
+        self.rec.stderr_len = self._persisted["stderr"]
 
     def read(self, stream: str, offset: int) -> bytes:
         """Output of ``stream`` from byte position ``offset`` to now."""
-        base = self._base[stream]
-        pending = self._pending[stream]
-        if offset >= base:
-            return bytes(pending[offset - base :])
-        return self._store.read_output(self.rec.id, stream, offset) + bytes(pending)
+        start = self._memory_start[stream]
+        memory = self._memory[stream]
+        if offset >= start:
+            return bytes(memory[offset - start :])
+        return self._store.read_output(self.rec.id, stream, offset)[: start - offset] + bytes(memory)
 
 
 @dataclass

@@ -36,8 +36,9 @@ EXEC_WAIT_MAX_SECONDS = 25
 async def _settle(started: LiveExecution | ExecutionRecord, timeout: float | None) -> ExecutionRecord:
     if isinstance(started, ExecutionRecord):
         return started
-    with contextlib.suppress(asyncio.TimeoutError):
-        await asyncio.wait_for(started.done.wait(), timeout)
+    if not started.done.is_set() and timeout != 0:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(started.done.wait(), timeout)
     return started.rec
 
 
@@ -52,7 +53,8 @@ async def execute(request: Request) -> Response:
     svc = service(request)
     started = await svc.execs.start(request.path_params["id"], body.command, command_id=body.command_id)
     rec = await _settle(started, min(wait, EXEC_WAIT_MAX_SECONDS))
-    return respond(svc.execs.view(rec, last_n))
+    live = started if isinstance(started, LiveExecution) else None
+    return respond(svc.execs.view(rec, last_n, live))
 
 
 async def execute_async(request: Request) -> Response:

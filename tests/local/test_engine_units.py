@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from runloop_local.app import route_order
 from runloop_local.auth import token_matches
 from runloop_local.errors import ApiError, validation_message
 from runloop_local.executions import parse_last_n, parse_offset, tail_lines, utf8_complete_prefix
@@ -21,6 +20,7 @@ from runloop_local.lifecycle import (
     recovered_status,
     transition_record,
 )
+from runloop_local.routing import METHOD_NOT_ALLOWED, RouteTable, route_order
 
 
 @pytest.mark.parametrize(
@@ -224,3 +224,27 @@ def test_validation_message_names_fields() -> None:
     message = validation_message(info.value)
     assert "field `inner.n`" in message
     assert "field `name`" in message
+
+
+def test_route_table_matches_like_the_spec() -> None:
+    table: RouteTable[str] = RouteTable(
+        [
+            ("GET", "/v1/devboxes/{id}", "get"),
+            ("POST", "/v1/devboxes/{id}", "update"),
+            ("GET", "/v1/devboxes/disk_snapshots", "snapshots"),
+            ("GET", "/v1/devboxes/{devbox_id}/executions/{execution_id}", "execution"),
+        ]
+    )
+    assert table.match("GET", "/v1/devboxes/dbx_1") == ("get", {"id": "dbx_1"})
+    assert table.match("HEAD", "/v1/devboxes/dbx_1") == ("get", {"id": "dbx_1"})
+    assert table.match("POST", "/v1/devboxes/dbx_1") == ("update", {"id": "dbx_1"})
+    assert table.match("GET", "/v1/devboxes/disk_snapshots") == ("snapshots", {})
+    assert table.match("POST", "/v1/devboxes/disk_snapshots") == ("update", {"id": "disk_snapshots"})
+    assert table.match("GET", "/v1/devboxes/a/executions/b") == (
+        "execution",
+        {"devbox_id": "a", "execution_id": "b"},
+    )
+    assert table.match("DELETE", "/v1/devboxes/dbx_1") == METHOD_NOT_ALLOWED
+    assert table.match("GET", "/v1/devboxes/") is None
+    assert table.match("GET", "/v1/other/x") is None
+    assert table.match("GET", "/v1/devboxes/a/b") is None
