@@ -80,18 +80,12 @@ class AsyncCommandInterface:
         if config.timeout is not None:
             hold = max(1, min(hold, int(config.timeout)))
         command_id = uuid7()
-        try:
-            view = await self._ctx.api.devboxes.execute(
-                self._devbox_id,
-                command=command,
-                command_id=command_id,
-                optimistic_timeout=hold,
-                timeout=httpx.Timeout(hold + 15.0, connect=10.0),
-            )
-            execution_id = view.execution_id
-        except RequestTimeoutError:
-            # The server stopped holding the request; the execution is known by its command id.
-            view, execution_id = None, command_id
+        view = await self._execute(command, command_id, hold)
+        if view is None:
+            # The server stopped holding the request (408). The command id makes sending it
+            # again safe: the server answers with the execution it already started.
+            view = await self._execute(command, command_id, 0)
+        execution_id = command_id if view is None else view.execution_id
         if view is not None and view.status == "completed":
             return AsyncExecutionResult(self._ctx.api, view)
         if config.timeout is not None:
@@ -102,6 +96,20 @@ class AsyncCommandInterface:
             await _kill_quietly(AsyncExecution(self._ctx, _placeholder(self._devbox_id, execution_id)))
             raise
         return AsyncExecutionResult(self._ctx.api, final)
+
+    async def _execute(
+        self, command: str, command_id: str, hold: int
+    ) -> DevboxAsyncExecutionDetailView | None:
+        try:
+            return await self._ctx.api.devboxes.execute(
+                self._devbox_id,
+                command=command,
+                command_id=command_id,
+                optimistic_timeout=hold,
+                timeout=httpx.Timeout(hold + 15.0, connect=10.0),
+            )
+        except RequestTimeoutError:
+            return None
 
     async def exec_async(
         self,

@@ -81,18 +81,12 @@ class CommandInterface:
         if config.timeout is not None:
             hold = max(1, min(hold, int(config.timeout)))
         command_id = uuid7()
-        try:
-            view = self._ctx.api.devboxes.execute(
-                self._devbox_id,
-                command=command,
-                command_id=command_id,
-                optimistic_timeout=hold,
-                timeout=httpx.Timeout(hold + 15.0, connect=10.0),
-            )
-            execution_id = view.execution_id
-        except RequestTimeoutError:
-            # The server stopped holding the request; the execution is known by its command id.
-            view, execution_id = None, command_id
+        view = self._execute(command, command_id, hold)
+        if view is None:
+            # The server stopped holding the request (408). The command id makes sending it
+            # again safe: the server answers with the execution it already started.
+            view = self._execute(command, command_id, 0)
+        execution_id = command_id if view is None else view.execution_id
         if view is not None and view.status == "completed":
             return ExecutionResult(self._ctx.api, view)
         if config.timeout is not None:
@@ -103,6 +97,18 @@ class CommandInterface:
             _kill_quietly(Execution(self._ctx, _placeholder(self._devbox_id, execution_id)))
             raise
         return ExecutionResult(self._ctx.api, final)
+
+    def _execute(self, command: str, command_id: str, hold: int) -> DevboxAsyncExecutionDetailView | None:
+        try:
+            return self._ctx.api.devboxes.execute(
+                self._devbox_id,
+                command=command,
+                command_id=command_id,
+                optimistic_timeout=hold,
+                timeout=httpx.Timeout(hold + 15.0, connect=10.0),
+            )
+        except RequestTimeoutError:
+            return None
 
     def exec_async(
         self,

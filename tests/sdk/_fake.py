@@ -90,6 +90,7 @@ class FakeRunloop:
         self.start_polls: dict[str, int] = {}
         self.executions: dict[str, Execution] = {}
         self.commands: dict[str, Command] = {}
+        self.by_command_id: dict[str, Execution] = {}
         self.snapshots: dict[str, dict[str, Any]] = {}
         self.blueprints: dict[str, dict[str, Any]] = {}
         self.objects: dict[str, dict[str, Any]] = {}

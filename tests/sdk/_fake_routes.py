@@ -70,8 +70,11 @@ def keep_alive(fake: FakeRunloop, request: httpx.Request, m: re.Match[str]) -> h
 @route("POST", rf"/v1/devboxes/{DBX}/execute")
 def execute(fake: FakeRunloop, request: httpx.Request, m: re.Match[str]) -> httpx.Response:
     body = _body(request)
-    execution = fake.start_execution(m[1], body["command"], execution_id=body["command_id"])
-    if fake.execute_408 and execution.status != "completed":
+    known = fake.by_command_id.get(body["command_id"])
+    if known is None:
+        known = fake.by_command_id[body["command_id"]] = fake.start_execution(m[1], body["command"])
+    execution = known
+    if fake.execute_408 and execution.status != "completed" and body.get("optimistic_timeout") != 0:
         return ok({"message": "Command timed out."}, 408)
     return ok(fake.execution_view(execution))
 

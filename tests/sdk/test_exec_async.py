@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from runloop_sdk import AsyncDevbox, AsyncRunloopSDK, OutputLine, PollingTimeoutError
@@ -132,15 +134,18 @@ async def test_line_iterator_resumes_from_a_saved_offset(devbox: AsyncDevbox, fa
     assert [line.text async for line in execution.stderr_lines()] == []
 
 
-async def test_execute_answering_408_continues_by_command_id(devbox: AsyncDevbox, fake: FakeRunloop) -> None:
+async def test_execute_answering_408_is_resent_with_the_same_command_id(
+    devbox: AsyncDevbox, fake: FakeRunloop
+) -> None:
     fake.execute_408 = True
     fake.commands["slow"] = Command(stdout="late\n", polls=2)
     result = await devbox.cmd.exec("slow")
     assert await result.stdout() == "late\n"
-    execute = next(r for r in fake.requests if r.url.path.endswith("/execute"))
-    command_id = execute.read().decode().split('"command_id":"')[1].split('"')[0]
-    assert result.execution_id == command_id
-    assert fake.paths().count(f"POST /v1/devboxes/{devbox.id}/execute") == 1  # not re-sent
+    sent = [r for r in fake.requests if r.url.path.endswith("/execute")]
+    assert len(sent) == 2 and len(fake.executions) == 1  # one command, started once
+    bodies = [json.loads(r.read()) for r in sent]
+    assert bodies[0]["command_id"] == bodies[1]["command_id"] and bodies[1]["optimistic_timeout"] == 0
+    assert result.execution_id == next(iter(fake.executions))
 
 
 async def test_full_output_survives_a_dropped_stream(devbox: AsyncDevbox, fake: FakeRunloop) -> None:
