@@ -350,7 +350,12 @@ class DevboxService:
         live.touch()
 
     async def wait_for_status(self, id: str, statuses: list[str], timeout: float) -> DevboxRecord | None:
-        """Waits until devbox ``id`` has one of ``statuses``; None when ``timeout`` passed first."""
+        """Waits until devbox ``id`` has one of ``statuses``.
+
+        Returns:
+            The record, or None when ``timeout`` passed first or the devbox ended (shutdown or
+            failure) in another status, which it can never leave.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         notifier = self.notifier(id)
@@ -358,6 +363,8 @@ class DevboxService:
             rec = self.get(id)
             if rec.status in statuses:
                 return rec
+            if rec.status in TERMINAL_STATUSES:
+                return None  # it will never change again: no point holding the request
             left = deadline - loop.time()
             if left <= 0:
                 return None
@@ -382,6 +389,9 @@ class DevboxService:
             rec = self.store.get_devbox(live.id)
             if rec is None:
                 continue
+            if rec.status == "running" and live.sandbox is not None and not live.sandbox.alive:
+                await self._sandbox_died(live)
+                continue
             lp = rec.launch_parameters
             after_idle = lp.get("after_idle") or (lp.get("lifecycle") or {}).get("after_idle") or {}
             action = reap_action(
@@ -400,6 +410,12 @@ class DevboxService:
                 await self.suspend(rec.id, reason=action.reason)
             else:
                 await self.shutdown(rec.id, reason=action.reason)
+
+    async def _sandbox_died(self, live: LiveDevbox) -> None:
+        """A running devbox whose sandbox ended on its own is a failure (its processes are gone)."""
+        self.log(live.id, "the sandbox stopped unexpectedly; the devbox failed", level="error")
+        self._advance(live.id, "failure", failure_reason="health_check_failed")
+        await self._stop_live(live)
 
     def entrypoint_exited(self, devbox_id: str) -> None:
         """Called when a devbox's entrypoint ends: the devbox shuts down (entrypoint_exit)."""

@@ -117,6 +117,8 @@ async def wait_for_status(request: Request) -> Response:
     rec = await svc.wait_for_status(id, list(body.statuses), min(timeout, DEVBOX_WAIT_MAX_SECONDS))
     if rec is None:
         current = svc.get(id).status
+        if current in ("shutdown", "failure"):
+            raise ApiError(408, f"devbox {id} is {current} and will never reach {list(body.statuses)}")
         raise ApiError(408, f"devbox {id} did not reach {list(body.statuses)} in time; it is {current}")
     return respond(rec.view())
 

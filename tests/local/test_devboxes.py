@@ -199,3 +199,12 @@ def test_logs_and_usage(api: RunloopAPI, new_devbox: NewDevbox) -> None:
     assert usage.status == "running"
     assert usage.end_time_ms is None
     assert usage.total_elapsed_seconds >= usage.total_active_seconds >= 0
+
+
+def test_wait_for_a_status_a_finished_devbox_cannot_reach_answers_at_once(api: RunloopAPI) -> None:
+    view = api.devboxes.create_and_await_running()
+    api.devboxes.shutdown(view.id)
+    started = time.monotonic()
+    seen = api.devboxes.wait_for_status(view.id, statuses=["running"], timeout_seconds=20)
+    assert seen.status == "shutdown"  # 408 at once, then the raw client reads the current state
+    assert time.monotonic() - started < 2

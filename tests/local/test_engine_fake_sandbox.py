@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 from collections.abc import Mapping
 from typing import ClassVar, Literal
 
+import pytest
+
 from runloop_api import RunloopAPI
 from runloop_local import LocalEngine
+from runloop_local.cli import main
 from runloop_local.sandbox.contract import ExecHandle, OutputCallback, Sandbox, SandboxError, SandboxSpec
 
 
@@ -90,3 +94,38 @@ def test_shutdown_while_provisioning_stops_the_late_sandbox() -> None:
             assert "this fake runs no commands" in str(exc)
         else:
             raise AssertionError("expected a 400")
+
+
+class _DyingSandbox(_SlowSandbox):
+    """Dies on its own a moment after starting."""
+
+    def __init__(self, spec: SandboxSpec) -> None:
+        super().__init__(spec)
+        self._born = time.monotonic()
+
+    @property
+    def alive(self) -> bool:
+        return self._alive and time.monotonic() - self._born < 0.3
+
+
+async def _dying_start(spec: SandboxSpec) -> Sandbox:
+    return _DyingSandbox(spec)
+
+
+def test_a_sandbox_that_dies_fails_its_devbox() -> None:
+    with (
+        LocalEngine(start_sandbox=_dying_start) as engine,
+        RunloopAPI(base_url=engine.base_url, bearer_token=engine.token) as api,
+    ):
+        view = api.devboxes.create_and_await_running()
+        assert view.status == "running"
+        failed = api.devboxes.wait_for_status(view.id, statuses=["failure"], timeout_seconds=5)
+        assert failed.failure_reason == "health_check_failed"
+        assert view.id in _SlowSandbox.stopped
+
+
+def test_isolation_bwrap_fails_fast_without_bubblewrap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match="apt-get install bubblewrap"):
+        LocalEngine(isolation="bwrap")
+    assert main(["serve", "--isolation", "bwrap"]) == 2
