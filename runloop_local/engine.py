@@ -135,7 +135,11 @@ class LocalEngine:
         if self._data_dir is None:
             self._temp_dir = Path(tempfile.mkdtemp(prefix="runloop-local-"))
         data_dir = self.data_dir
-        service = DevboxService(data_dir, self._isolation, start_sandbox=self._start_sandbox)
+        try:
+            service = DevboxService(data_dir, self._isolation, start_sandbox=self._start_sandbox)
+        except BaseException:
+            self.stop()
+            raise
         app = build_app(service, self._token)
         sock = listening_socket("127.0.0.1", 0)
         self._socket = sock

@@ -30,7 +30,7 @@ from .lifecycle import (
 from .live import LiveDevbox, Notifier, now_ms
 from .records import DevboxRecord
 from .sandbox.contract import Isolation, Sandbox, SandboxError, SandboxSpec
-from .store import Store
+from .store import DataDirLock, Store
 
 __all__ = ["DevboxService", "StartSandbox"]
 
@@ -79,7 +79,12 @@ class DevboxService:
         reaper_interval: float = 0.25,
     ) -> None:
         self.data_dir = data_dir
-        self.store = Store(data_dir / "engine.sqlite3")
+        self._lock = DataDirLock(data_dir)
+        try:
+            self.store = Store(data_dir / "engine.sqlite3")
+        except BaseException:
+            self._lock.release()
+            raise
         self.isolation: Isolation = isolation
         self.live: dict[str, LiveDevbox] = {}
         self._start_sandbox = start_sandbox
@@ -133,6 +138,7 @@ class DevboxService:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.execs.close_all(None)
         self.store.close()
+        self._lock.release()
 
     # -- records --------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from runloop_api.types import DevboxView
 
-from ..errors import bad_request, validation_message
+from ..errors import ApiError, bad_request, validation_message
 from ..service import DevboxService
 
 __all__ = [
@@ -71,7 +71,7 @@ async def json_body(request: Request, model: type[ModelT], *, optional: bool = F
     Raises:
         ApiError: 400 naming the problem: no body, not JSON, not an object, or the fields that fail.
     """
-    raw = await request.body()
+    raw = await _read_capped(request)
     if not raw.strip():
         if not optional:
             raise bad_request("the request body is empty: send a JSON object")
@@ -109,6 +109,29 @@ def check_enum(field: str, values: Iterable[str], alias: Any) -> None:
     for value in values:
         if value not in allowed:
             raise bad_request(f"invalid field `{field}`: {value!r} is not one of {sorted(allowed)}")
+
+
+MAX_JSON_BODY_BYTES = 64 * 1024 * 1024
+"""Largest JSON request body (file contents included); larger files go through upload_file."""
+
+
+async def _read_capped(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_JSON_BODY_BYTES:
+        raise _too_large()
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_JSON_BODY_BYTES:
+            raise _too_large()
+    return bytes(body)
+
+
+def _too_large() -> ApiError:
+    return ApiError(
+        413,
+        f"the JSON request body is larger than {MAX_JSON_BODY_BYTES // 2**20} MiB; upload large files with upload_file",
+    )
 
 
 def query_int(request: Request, name: str, default: int, *, low: int, high: int) -> int:

@@ -62,3 +62,17 @@ def test_a_temporary_data_dir_is_removed_on_stop() -> None:
     assert (data_dir / "engine.sqlite3").exists()
     engine.stop()
     assert not data_dir.exists()
+
+
+def test_two_engines_cannot_share_a_data_dir(tmp_path: Path) -> None:
+    with LocalEngine(tmp_path):
+        second = LocalEngine(tmp_path)
+        try:
+            second.start()
+        except RuntimeError as exc:
+            assert "in use by another" in str(exc)
+        else:
+            second.stop()
+            raise AssertionError("the second engine started")
+    with LocalEngine(tmp_path):  # free again once the first stopped
+        pass

@@ -224,3 +224,16 @@ def test_the_operation_table_matches_the_spec() -> None:
         if method in {"get", "post", "put", "patch", "delete"}
     ]
     assert list(SPEC_OPERATIONS) == spec_ops
+
+
+def test_oversized_json_bodies_are_413(
+    raw: httpx.Client, devbox: DevboxView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from runloop_local.routes import _common
+
+    monkeypatch.setattr(_common, "MAX_JSON_BODY_BYTES", 1000)
+    response = raw.post(
+        f"/v1/devboxes/{devbox.id}/write_file_contents", json={"file_path": "big.txt", "contents": "x" * 2000}
+    )
+    assert response.status_code == 413
+    assert "upload_file" in _message(response)
