@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -230,10 +231,10 @@ class DevboxService:
         self.store.put_devbox(rec)
         live = LiveDevbox(rec.id, self.data_dir / "devboxes" / rec.id)
         self.live[rec.id] = live
-        self._spawn(live, self._boot(live, resume=False))
+        self._spawn(self._boot(live, resume=False))
         return rec
 
-    def _spawn(self, live: LiveDevbox, coro: Awaitable[None]) -> None:
+    def _spawn(self, coro: Awaitable[None]) -> None:
         async def run() -> None:
             await coro
 
@@ -307,7 +308,11 @@ class DevboxService:
         await self.execs.close_all(live)
 
     async def shutdown(self, id: str, reason: str = "api_shutdown") -> DevboxRecord:
-        """Shuts a devbox down (idempotent for a devbox that already ended)."""
+        """Shuts a devbox down (idempotent for a devbox that already ended).
+
+        Its processes end and its files are deleted, as on the service (a failed devbox keeps
+        its files, for a look at what went wrong).
+        """
         rec = self.get(id)
         if rec.status in TERMINAL_STATUSES:
             return rec
@@ -316,6 +321,9 @@ class DevboxService:
         live = self.live.get(id)
         if live is not None:
             await self._stop_live(live)
+        root = self.data_dir / "devboxes" / id
+        if root.exists():
+            self._spawn(asyncio.to_thread(shutil.rmtree, root, ignore_errors=True))
         return self.get(id)
 
     async def suspend(self, id: str, reason: str | None = None) -> DevboxRecord:
@@ -335,7 +343,7 @@ class DevboxService:
         self._write_status(rec, "resuming", now_ms())
         live = LiveDevbox(rec.id, self.data_dir / "devboxes" / rec.id)
         self.live[rec.id] = live
-        self._spawn(live, self._boot(live, resume=True))
+        self._spawn(self._boot(live, resume=True))
         return self.get(id)
 
     def update(self, id: str, params: DevboxUpdateParameters) -> DevboxRecord:
@@ -429,7 +437,7 @@ class DevboxService:
         live = self.live.get(devbox_id)
         if self._closing or rec is None or rec.status != "running" or live is None:
             return
-        self._spawn(live, self._shutdown_quietly(devbox_id, "entrypoint_exit"))
+        self._spawn(self._shutdown_quietly(devbox_id, "entrypoint_exit"))
 
     async def _shutdown_quietly(self, id: str, reason: str) -> None:
         with contextlib.suppress(ApiError):

@@ -38,6 +38,19 @@ def test_create_returns_provisioning_then_runs(api: RunloopAPI) -> None:
     assert api.devboxes.shutdown(view.id).status == "shutdown"  # idempotent
 
 
+def test_shutdown_deletes_the_devbox_files(api: RunloopAPI, engine: LocalEngine) -> None:
+    view = api.devboxes.create_and_await_running()
+    api.devboxes.write_file_contents(view.id, file_path="f.txt", contents="x")
+    root = engine.data_dir / "devboxes" / view.id
+    assert (root / "home" / "f.txt").exists()
+    api.devboxes.shutdown(view.id)
+    for _ in range(100):
+        if not root.exists():
+            break
+        time.sleep(0.02)
+    assert not root.exists()
+
+
 def test_create_and_await_running(api: RunloopAPI) -> None:
     view = api.devboxes.create_and_await_running(name="awaited")
     try:
