@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from runloop_api.types import DevboxAsyncExecutionDetailView, ExecUpdateChunkView
 
 from .errors import ApiError, bad_request, not_found
-from .executions import new_id, utf8_complete_prefix
+from .executions import new_id, utf8_complete_prefix, utf8_start
 from .live import LiveDevbox, LiveExecution, now_ms
 from .records import ExecutionRecord, execution_view
 from .sandbox.contract import SandboxError
@@ -19,7 +19,7 @@ from .sandbox.contract import SandboxError
 if TYPE_CHECKING:
     from .service import DevboxService
 
-__all__ = ["KILLED_EXIT_STATUS", "STREAM_CHUNK_BYTES", "ExecutionService"]
+__all__ = ["KILLED_EXIT_STATUS", "MAX_VIEW_BYTES", "STREAM_CHUNK_BYTES", "ExecutionService"]
 
 log = logging.getLogger("runloop_local")
 
@@ -31,6 +31,9 @@ STREAM_CHUNK_BYTES = 64 * 1024
 
 KEEP_FINAL_OUTPUT_BYTES = 256 * 1024
 """A finished execution's output up to this size stays in memory for the answer that follows."""
+
+MAX_VIEW_BYTES = 4 * 1024 * 1024
+"""Most output bytes per stream in an execution view."""
 
 KEEPALIVE_SECONDS = 10.0
 """A stream with nothing new sends a comment this often, so idle connections stay open."""
@@ -204,21 +207,42 @@ class ExecutionService:
         return rec
 
     def output(
-        self, execution_id: str, stream: str, offset: int = 0, live: LiveExecution | None = None
+        self,
+        execution_id: str,
+        stream: str,
+        offset: int = 0,
+        live: LiveExecution | None = None,
+        limit: int | None = None,
     ) -> bytes:
-        """Output of an execution from byte ``offset`` to now (``live``: its live state, if at hand)."""
+        """Output of an execution from byte ``offset`` to now, at most ``limit`` bytes.
+
+        ``live`` is its live state, when the caller has it at hand.
+        """
         ex = live or self.running.get(execution_id)
         if ex is not None:
-            return ex.read(stream, offset)
-        return self._store.read_output(execution_id, stream, offset)
+            return ex.read(stream, offset, limit)
+        return self._store.read_output(execution_id, stream, offset, limit)
 
     def view(
         self, rec: ExecutionRecord, last_n: int | None, live: LiveExecution | None = None
     ) -> DevboxAsyncExecutionDetailView:
-        """The spec's view of an execution with the last ``last_n`` lines of output."""
-        stdout = self.output(rec.id, "stdout", live=live)
-        stderr = self.output(rec.id, "stderr", live=live)
-        return execution_view(rec, stdout, stderr, last_n)
+        """The spec's view of an execution with the last ``last_n`` lines of output.
+
+        At most the last :data:`MAX_VIEW_BYTES` of each stream are shown (``*_truncated`` says
+        so); the streams give all of it.
+        """
+        out, out_cut = self._tail(rec.id, "stdout", live)
+        err, err_cut = self._tail(rec.id, "stderr", live)
+        return execution_view(rec, out, err, last_n, stdout_cut=out_cut, stderr_cut=err_cut)
+
+    def _tail(self, execution_id: str, stream: str, live: LiveExecution | None) -> tuple[bytes, bool]:
+        ex = live or self.running.get(execution_id)
+        total = ex.length(stream) if ex is not None else self._store.output_length(execution_id, stream)
+        start = max(0, total - MAX_VIEW_BYTES)
+        data = self.output(execution_id, stream, start, live=live)
+        if start == 0:
+            return data, False
+        return data[utf8_start(data) :], True
 
     async def wait(self, rec: ExecutionRecord, statuses: list[str], timeout: float) -> ExecutionRecord | None:
         """Waits until the execution has one of ``statuses``; None if ``timeout`` passed first."""
@@ -280,7 +304,7 @@ class ExecutionService:
         while True:
             ex = self.running.get(rec.id)
             done = ex is None or ex.done.is_set()
-            data = self.output(rec.id, stream, position)[:STREAM_CHUNK_BYTES]
+            data = self.output(rec.id, stream, position, limit=STREAM_CHUNK_BYTES)
             if not done or len(data) == STREAM_CHUNK_BYTES:
                 data = data[: utf8_complete_prefix(data)]
             if data:

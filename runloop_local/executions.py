@@ -14,6 +14,7 @@ __all__ = [
     "parse_offset",
     "tail_lines",
     "utf8_complete_prefix",
+    "utf8_start",
 ]
 
 DEFAULT_LAST_N = 100
@@ -87,6 +88,14 @@ def tail_lines(data: bytes, n: int | None) -> tuple[str, bool]:
         if pos < 0:
             return data.decode("utf-8", "replace"), False
     return data[pos + 1 :].decode("utf-8", "replace"), True
+
+
+def utf8_start(data: bytes) -> int:
+    """Where the first whole UTF-8 character of ``data`` starts (skips at most 3 continuation bytes)."""
+    for i in range(min(3, len(data))):
+        if data[i] & 0xC0 != 0x80:
+            return i
+    return min(3, len(data))
 
 
 def utf8_complete_prefix(data: bytes) -> int:

@@ -104,13 +104,18 @@ class LiveExecution:
         self.rec.stdout_len = self._persisted["stdout"]
         self.rec.stderr_len = self._persisted["stderr"]
 
-    def read(self, stream: str, offset: int) -> bytes:
-        """Output of ``stream`` from byte position ``offset`` to now."""
+    def read(self, stream: str, offset: int, limit: int | None = None) -> bytes:
+        """Output of ``stream`` from byte position ``offset`` to now, at most ``limit`` bytes."""
         start = self._memory_start[stream]
         memory = self._memory[stream]
         if offset >= start:
-            return bytes(memory[offset - start :])
-        return self._store.read_output(self.rec.id, stream, offset)[: start - offset] + bytes(memory)
+            end = None if limit is None else offset - start + limit
+            return bytes(memory[offset - start : end])
+        stored_limit = start - offset if limit is None else min(start - offset, limit)
+        data = self._store.read_output(self.rec.id, stream, offset, stored_limit)
+        if limit is not None and len(data) >= limit:
+            return data
+        return data + bytes(memory if limit is None else memory[: limit - len(data)])
 
 
 @dataclass

@@ -83,9 +83,18 @@ class ExecutionRecord:
 
 
 def execution_view(
-    rec: ExecutionRecord, stdout: bytes, stderr: bytes, last_n: int | None
+    rec: ExecutionRecord,
+    stdout: bytes,
+    stderr: bytes,
+    last_n: int | None,
+    *,
+    stdout_cut: bool = False,
+    stderr_cut: bool = False,
 ) -> DevboxAsyncExecutionDetailView:
-    """The spec's DevboxAsyncExecutionDetailView, with the last ``last_n`` lines of output (pure)."""
+    """The spec's DevboxAsyncExecutionDetailView, with the last ``last_n`` lines of output (pure).
+
+    ``stdout_cut``/``stderr_cut`` say the output given is already only the end of it.
+    """
     out, out_cut = tail_lines(stdout, last_n)
     err, err_cut = tail_lines(stderr, last_n)
     return DevboxAsyncExecutionDetailView(
@@ -95,6 +104,6 @@ def execution_view(
         exit_status=rec.exit_status,
         stdout=out,
         stderr=err,
-        stdout_truncated=out_cut,
-        stderr_truncated=err_cut,
+        stdout_truncated=out_cut or stdout_cut,
+        stderr_truncated=err_cut or stderr_cut,
     )

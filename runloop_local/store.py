@@ -233,19 +233,33 @@ class Store:
                 (execution_id, stream, start, data),
             )
 
-    def read_output(self, execution_id: str, stream: str, offset: int = 0) -> bytes:
-        """Stored output of an execution from byte position ``offset`` on."""
+    def output_length(self, execution_id: str, stream: str) -> int:
+        """Bytes of stored output of an execution's ``stream``."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT start, data FROM output WHERE execution_id = ? AND stream = ? "
-                "AND start + length(data) > ? ORDER BY start",
-                (execution_id, stream, offset),
-            ).fetchall()
+            row = self._db.execute(
+                "SELECT MAX(start + length(data)) FROM output WHERE execution_id = ? AND stream = ?",
+                (execution_id, stream),
+            ).fetchone()
+        return int(row[0] or 0)
+
+    def read_output(self, execution_id: str, stream: str, offset: int = 0, limit: int | None = None) -> bytes:
+        """Stored output of an execution from byte position ``offset`` on, at most ``limit`` bytes."""
+        sql = (
+            "SELECT start, data FROM output WHERE execution_id = ? AND stream = ? "
+            "AND start + length(data) > ?"
+        )
+        args: list[Any] = [execution_id, stream, offset]
+        if limit is not None:
+            sql += " AND start < ?"
+            args.append(offset + limit)
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY start", args).fetchall()
         if not rows:
             return b""
         first = int(rows[0][0])
         joined = b"".join(bytes(r[1]) for r in rows)
-        return joined[max(0, offset - first) :]
+        data = joined[max(0, offset - first) :]
+        return data if limit is None else data[:limit]
 
     # -- logs -----------------------------------------------------------------------------------
 

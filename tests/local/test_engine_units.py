@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from runloop_local.auth import token_matches
 from runloop_local.errors import ApiError, validation_message
-from runloop_local.executions import parse_last_n, parse_offset, tail_lines, utf8_complete_prefix
+from runloop_local.executions import parse_last_n, parse_offset, tail_lines, utf8_complete_prefix, utf8_start
 from runloop_local.files import devbox_path, resolve_path
 from runloop_local.lifecycle import (
     LifecycleError,
@@ -20,7 +20,10 @@ from runloop_local.lifecycle import (
     recovered_status,
     transition_record,
 )
+from runloop_local.live import LiveExecution
+from runloop_local.records import ExecutionRecord
 from runloop_local.routing import METHOD_NOT_ALLOWED, RouteTable, route_order
+from runloop_local.store import Store
 
 
 @pytest.mark.parametrize(
@@ -188,6 +191,10 @@ def test_utf8_complete_prefix() -> None:
         assert utf8_complete_prefix(text[:cut]) == expected, cut
     assert utf8_complete_prefix(b"\x80\x80\x80\x80") == 4  # junk is not held back
     assert utf8_complete_prefix(b"") == 0
+    assert utf8_start("é".encode()[1:] + b"x") == 1
+    assert utf8_start("😀".encode()[1:] + b"x") == 3
+    assert utf8_start(b"abc") == 0
+    assert utf8_start(b"") == 0
 
 
 def test_token_matches() -> None:
@@ -248,3 +255,28 @@ def test_route_table_matches_like_the_spec() -> None:
     assert table.match("GET", "/v1/devboxes/") is None
     assert table.match("GET", "/v1/other/x") is None
     assert table.match("GET", "/v1/devboxes/a/b") is None
+
+
+def test_stored_and_live_output_read_by_ranges(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db.sqlite3")
+    try:
+        rec = ExecutionRecord(id="exe_1", devbox_id="dbx_1", command="x", create_time_ms=0)
+        live = LiveExecution(rec, store)
+        live.on_stdout(b"abc")
+        live.flush()  # "abc" in the database, nothing in memory
+        live.on_stdout(b"defg")
+        live.flush(keep=True)  # "defg" in both
+        live.on_stdout(b"hi")  # "hi" in memory only
+        whole = b"abcdefghi"
+        for offset in range(len(whole) + 1):
+            assert live.read("stdout", offset) == whole[offset:]
+            for limit in range(1, 5):
+                assert live.read("stdout", offset, limit) == whole[offset : offset + limit], (offset, limit)
+        assert store.read_output("exe_1", "stdout") == b"abcdefg"
+        assert store.read_output("exe_1", "stdout", 2, 3) == b"cde"
+        assert store.read_output("exe_1", "stdout", 9) == b""
+        assert live.length("stdout") == 9
+        assert store.output_length("exe_1", "stdout") == 7
+        assert store.output_length("exe_1", "stderr") == 0
+    finally:
+        store.close()

@@ -182,3 +182,13 @@ def test_unknown_execution_is_404(api: RunloopAPI, devbox: DevboxView, new_devbo
             api.devboxes.executions.retrieve(run.execution_id, devbox_id=other.id)
     finally:
         api.devboxes.shutdown(other.id)
+
+
+def test_views_show_at_most_the_end_of_huge_output(api: RunloopAPI, devbox: DevboxView) -> None:
+    run = api.devboxes.execute(
+        devbox.id, command="head -c 5000000 /dev/zero | tr '\\0' 'a'; echo; echo end", command_id=_cid()
+    )
+    assert run.stdout_truncated is True
+    assert run.stdout is not None
+    assert len(run.stdout) <= 4 * 1024 * 1024
+    assert run.stdout.endswith("a\nend\n")
