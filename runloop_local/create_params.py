@@ -10,7 +10,20 @@ from runloop_api.types import DevboxCreateParameters
 from .errors import ApiError, bad_request
 from .files import devbox_path
 
-__all__ = ["MAX_KEEP_ALIVE_SECONDS", "check_create_params"]
+__all__ = ["MAX_KEEP_ALIVE_SECONDS", "UNSUPPORTED_CREATE_FIELDS", "check_create_params"]
+
+UNSUPPORTED_CREATE_FIELDS = (
+    "blueprint_id",
+    "blueprint_name",
+    "snapshot_id",
+    "code_mounts",
+    "mounts",
+    "gateways",
+    "mcp",
+    "secrets",
+    "tunnel",
+)
+"""createDevbox fields the local engine does not implement (501 when given)."""
 
 MAX_KEEP_ALIVE_SECONDS = 48 * 3600
 """The spec's maximum ``keep_alive_time_seconds`` (48 hours)."""

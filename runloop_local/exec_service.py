@@ -1,19 +1,21 @@
-"""Executions: starting commands in a devbox's sandbox, their output, waits, kills and streams."""
+"""Executions: starting commands in a devbox's sandbox, recording their end, waits, kills and stdin.
+
+Reading them (records, output, views, streams) is :class:`.exec_output.ExecutionReader`'s job;
+this service exposes its methods so that the routes have one object to ask.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-from runloop_api.types import DevboxAsyncExecutionDetailView, ExecUpdateChunkView
-
-from .errors import ApiError, bad_request, not_found
-from .executions import new_id, utf8_complete_prefix, utf8_start
+from .errors import ApiError, bad_request
+from .exec_output import MAX_VIEW_BYTES, STREAM_CHUNK_BYTES, ExecutionReader
+from .executions import KILLED_EXIT_STATUS, new_id, stdin_actions, wait_is_over
 from .live import LiveDevbox, LiveExecution, now_ms
-from .records import ExecutionRecord, execution_view
+from .records import ExecutionRecord
 from .sandbox.contract import SandboxError
 
 if TYPE_CHECKING:
@@ -23,20 +25,8 @@ __all__ = ["KILLED_EXIT_STATUS", "MAX_VIEW_BYTES", "STREAM_CHUNK_BYTES", "Execut
 
 log = logging.getLogger("runloop_local")
 
-KILLED_EXIT_STATUS = 137
-"""Exit status of a command whose process ended with its sandbox (128 + SIGKILL)."""
-
-STREAM_CHUNK_BYTES = 64 * 1024
-"""Largest output chunk of one server-sent event."""
-
 KEEP_FINAL_OUTPUT_BYTES = 256 * 1024
 """A finished execution's output up to this size stays in memory for the answer that follows."""
-
-MAX_VIEW_BYTES = 4 * 1024 * 1024
-"""Most output bytes per stream in an execution view."""
-
-KEEPALIVE_SECONDS = 10.0
-"""A stream with nothing new sends a comment this often, so idle connections stay open."""
 
 
 class ExecutionService:
@@ -48,6 +38,11 @@ class ExecutionService:
         self.running: dict[str, LiveExecution] = {}
         self._reserved: set[tuple[str, str]] = set()
         self._watchers: set[asyncio.Task[None]] = set()
+        self.reader = ExecutionReader(self._store, self.running, devboxes.get)
+        self.record = self.reader.record
+        self.output = self.reader.output
+        self.view = self.reader.view
+        self.stream = self.reader.stream
 
     def recover(self, now: int) -> None:
         """Completes executions left running by a previous engine process (exit status 137)."""
@@ -66,7 +61,7 @@ class ExecutionService:
                 exit_code=KILLED_EXIT_STATUS,
             )
 
-    # -- starting -------------------------------------------------------------------------------
+    # -- starting and ending --------------------------------------------------------------------
 
     async def start(
         self, devbox_id: str, command: str, *, command_id: str | None = None, source: str = "exec"
@@ -159,25 +154,6 @@ class ExecutionService:
         if ex.rec.source == "entrypoint":
             self._devboxes.entrypoint_exited(live.id)
 
-    async def run_setup_command(self, live: LiveDevbox, command: str) -> int:
-        """Runs one launch command to its end, logging its output; returns its exit status."""
-        out = bytearray()
-        sandbox = live.sandbox
-        if sandbox is None:
-            return KILLED_EXIT_STATUS
-        try:
-            handle = await sandbox.exec(command, on_stdout=out.extend, on_stderr=out.extend)
-            code = await handle.wait()
-        except SandboxError as exc:
-            out += str(exc).encode()
-            code = KILLED_EXIT_STATUS
-        for line in out.decode("utf-8", "replace").splitlines()[-1000:]:
-            self._devboxes.log(live.id, line, source="setup_commands", cmd=command)
-        self._devboxes.log(
-            live.id, f"exited with status {code}", source="setup_commands", cmd=command, exit_code=code
-        )
-        return code
-
     async def close_all(self, live: LiveDevbox | None) -> None:
         """Closes the executions of a stopped devbox (all devboxes with None) truthfully."""
         targets = list(live.executions.values()) if live is not None else list(self.running.values())
@@ -191,62 +167,11 @@ class ExecutionService:
             )
             self._finish(owner, ex, KILLED_EXIT_STATUS)
 
-    # -- reading --------------------------------------------------------------------------------
-
-    def record(self, devbox_id: str, execution_id: str) -> ExecutionRecord:
-        """An execution's record (live state when running).
-
-        Raises:
-            ApiError: 404 for an unknown devbox or execution.
-        """
-        self._devboxes.get(devbox_id)
-        ex = self.running.get(execution_id)
-        rec = ex.rec if ex is not None else self._store.get_execution(execution_id)
-        if rec is None or rec.devbox_id != devbox_id:
-            raise not_found("execution", execution_id)
-        return rec
-
-    def output(
-        self,
-        execution_id: str,
-        stream: str,
-        offset: int = 0,
-        live: LiveExecution | None = None,
-        limit: int | None = None,
-    ) -> bytes:
-        """Output of an execution from byte ``offset`` to now, at most ``limit`` bytes.
-
-        ``live`` is its live state, when the caller has it at hand.
-        """
-        ex = live or self.running.get(execution_id)
-        if ex is not None:
-            return ex.read(stream, offset, limit)
-        return self._store.read_output(execution_id, stream, offset, limit)
-
-    def view(
-        self, rec: ExecutionRecord, last_n: int | None, live: LiveExecution | None = None
-    ) -> DevboxAsyncExecutionDetailView:
-        """The spec's view of an execution with the last ``last_n`` lines of output.
-
-        At most the last :data:`MAX_VIEW_BYTES` of each stream are shown (``*_truncated`` says
-        so); the streams give all of it.
-        """
-        out, out_cut = self._tail(rec.id, "stdout", live)
-        err, err_cut = self._tail(rec.id, "stderr", live)
-        return execution_view(rec, out, err, last_n, stdout_cut=out_cut, stderr_cut=err_cut)
-
-    def _tail(self, execution_id: str, stream: str, live: LiveExecution | None) -> tuple[bytes, bool]:
-        ex = live or self.running.get(execution_id)
-        total = ex.length(stream) if ex is not None else self._store.output_length(execution_id, stream)
-        start = max(0, total - MAX_VIEW_BYTES)
-        data = self.output(execution_id, stream, start, live=live)
-        if start == 0:
-            return data, False
-        return data[utf8_start(data) :], True
+    # -- waiting and acting ---------------------------------------------------------------------
 
     async def wait(self, rec: ExecutionRecord, statuses: list[str], timeout: float) -> ExecutionRecord | None:
         """Waits until the execution has one of ``statuses``; None if ``timeout`` passed first."""
-        if rec.status in statuses or ("running" in statuses and rec.status != "completed"):
+        if wait_is_over(rec.status, statuses):
             return rec
         ex = self.running.get(rec.id)
         if ex is None:
@@ -256,8 +181,6 @@ class ExecutionService:
                 await asyncio.wait_for(ex.done.wait(), timeout)
                 return ex.rec
         return None
-
-    # -- acting ---------------------------------------------------------------------------------
 
     async def kill(self, rec: ExecutionRecord, *, process_group: bool) -> ExecutionRecord:
         """Kills a running execution and waits (briefly) until it is recorded as completed."""
@@ -277,42 +200,17 @@ class ExecutionService:
 
         INTERRUPT ends the command and its process group (the sandbox contract has no SIGINT).
         """
-        if text is None and signal is None:
-            raise bad_request("send_std_in needs `text` or `signal`")
+        actions = stdin_actions(text, signal)
         ex = self.running.get(rec.id)
         if ex is None or ex.handle is None:
             raise bad_request(f"execution {rec.id} has completed; it takes no more input")
         try:
-            if text:
-                await ex.handle.write_stdin(text.encode())
-            if signal == "EOF":
-                await ex.handle.close_stdin()
-            elif signal == "INTERRUPT":
-                await ex.handle.kill(process_group=True)
+            for action in actions:
+                if action == "write":
+                    await ex.handle.write_stdin((text or "").encode())
+                elif action == "close":
+                    await ex.handle.close_stdin()
+                else:
+                    await ex.handle.kill(process_group=True)
         except (SandboxError, OSError) as exc:
             raise bad_request(f"could not send to the stdin of execution {rec.id}: {exc}") from exc
-
-    async def stream(
-        self, rec: ExecutionRecord, stream: str, offset: int
-    ) -> AsyncIterator[ExecUpdateChunkView | None]:
-        """Chunks of output from byte ``offset`` until the execution completed and all was sent.
-
-        Each chunk's ``offset`` is the byte position just after it (the resume point). Yields
-        None when nothing happened for a while (the caller sends a keep-alive comment).
-        """
-        position = offset
-        while True:
-            ex = self.running.get(rec.id)
-            done = ex is None or ex.done.is_set()
-            data = self.output(rec.id, stream, position, limit=STREAM_CHUNK_BYTES)
-            if not done or len(data) == STREAM_CHUNK_BYTES:
-                data = data[: utf8_complete_prefix(data)]
-            if data:
-                position += len(data)
-                yield ExecUpdateChunkView(output=data.decode("utf-8", "replace"), offset=position)
-                continue
-            if done:
-                return
-            assert ex is not None
-            if not await ex.changed.wait(KEEPALIVE_SECONDS):
-                yield None

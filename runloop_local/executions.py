@@ -4,21 +4,34 @@ from __future__ import annotations
 
 import secrets
 import string
+from typing import Literal
 
 from .errors import bad_request
 
 __all__ = [
     "DEFAULT_LAST_N",
+    "KILLED_EXIT_STATUS",
+    "StdinAction",
     "new_id",
     "parse_last_n",
     "parse_offset",
+    "stdin_actions",
+    "stream_chunk",
     "tail_lines",
     "utf8_complete_prefix",
     "utf8_start",
+    "view_start",
+    "wait_is_over",
 ]
 
 DEFAULT_LAST_N = 100
 """Lines of stdout/stderr an execution view carries when ``last_n`` is not given (the spec's default)."""
+
+KILLED_EXIT_STATUS = 137
+"""Exit status of a command whose process ended with its sandbox (128 + SIGKILL)."""
+
+StdinAction = Literal["write", "close", "kill_group"]
+"""One step of a send_std_in request, in the order they are applied."""
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -115,3 +128,52 @@ def utf8_complete_prefix(data: bytes) -> int:
         needed = 2 if byte & 0xE0 == 0xC0 else 3 if byte & 0xF0 == 0xE0 else 4 if byte & 0xF8 == 0xF0 else 1
         return n - back if back < needed else n
     return n
+
+
+def view_start(data: bytes, *, cut: bool) -> tuple[bytes, bool]:
+    """The tail of a stream shown in a view, starting at a whole UTF-8 character when ``cut``.
+
+    Args:
+        data: The last bytes of the stream.
+        cut: Whether earlier bytes were left out (``data`` may start inside a character).
+
+    Returns:
+        ``(data, cut)`` with a partial leading character dropped.
+    """
+    return (data[utf8_start(data) :], True) if cut else (data, False)
+
+
+def stream_chunk(data: bytes, *, done: bool, limit: int) -> bytes:
+    """What of ``data`` (read with at most ``limit`` bytes) one stream chunk sends now.
+
+    While the execution runs, or when the read was cut at ``limit``, a character split at the
+    end waits for its remaining bytes; once it is done and all was read, everything goes.
+    """
+    if not done or len(data) == limit:
+        return data[: utf8_complete_prefix(data)]
+    return data
+
+
+def wait_is_over(status: str, statuses: list[str]) -> bool:
+    """Whether a wait for an execution to reach one of ``statuses`` answers at once.
+
+    An execution is never seen in an earlier status again, so waiting for ``running`` is over
+    as soon as it is anything but completed.
+    """
+    return status in statuses or ("running" in statuses and status != "completed")
+
+
+def stdin_actions(text: str | None, signal: str | None) -> list[StdinAction]:
+    """The steps of a send_std_in request: write ``text``, then apply ``signal``.
+
+    Raises:
+        ApiError: 400 when neither is given.
+    """
+    if text is None and signal is None:
+        raise bad_request("send_std_in needs `text` or `signal`")
+    actions: list[StdinAction] = ["write"] if text else []
+    if signal == "EOF":
+        actions.append("close")
+    elif signal == "INTERRUPT":
+        actions.append("kill_group")
+    return actions

@@ -1,8 +1,8 @@
-"""The devbox service: records, lifecycle and sandboxes, on the engine's event loop.
+"""The devbox service: devbox records and operations, on the engine's event loop.
 
-Status changes always go through :meth:`DevboxService._advance`, which re-reads the record and
-checks the change with :mod:`.lifecycle`; a boot that finds its devbox shut down meanwhile
-stops its sandbox and gives up, so shutdown never races a half-started devbox into running.
+Status changes always go through :meth:`DevboxService.advance`, which re-reads the record and
+checks the change with :mod:`.lifecycle`. Booting is :mod:`.boot`'s job, timers are
+:mod:`.reaper`'s, executions :mod:`.exec_service`'s.
 """
 
 from __future__ import annotations
@@ -11,58 +11,30 @@ import asyncio
 import contextlib
 import logging
 import shutil
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from pathlib import Path
-from typing import Any
 
 from runloop_api.types import DevboxCreateParameters, DevboxUpdateParameters
 
-from .errors import ApiError, bad_request, not_found
+from .boot import StartSandbox, boot
+from .create_params import UNSUPPORTED_CREATE_FIELDS, check_create_params
+from .devbox_records import DevboxRecords
+from .errors import ApiError, bad_request
 from .executions import new_id
-from .files import resolve_path
-from .lifecycle import (
-    ACTIVE_STATUSES,
-    TERMINAL_STATUSES,
-    LifecycleError,
-    reap_action,
-    recovered_status,
-    transition_record,
-)
-from .live import LiveDevbox, Notifier, now_ms
+from .lifecycle import ACTIVE_STATUSES, TERMINAL_STATUSES, recovered_status
+from .live import LiveDevbox, now_ms
+from .reaper import Reaper
 from .records import DevboxRecord
-from .sandbox.contract import Isolation, Sandbox, SandboxError, SandboxSpec
+from .sandbox.contract import Isolation
 from .store import DataDirLock, Store
 
 __all__ = ["DevboxService", "StartSandbox"]
 
 log = logging.getLogger("runloop_local")
 
-StartSandbox = Callable[[SandboxSpec], Awaitable[Sandbox]]
 
-_UNSUPPORTED_CREATE_FIELDS = (
-    "blueprint_id",
-    "blueprint_name",
-    "snapshot_id",
-    "code_mounts",
-    "mounts",
-    "gateways",
-    "mcp",
-    "secrets",
-    "tunnel",
-)
-
-
-def _default_start_sandbox() -> StartSandbox:
-    from . import sandbox
-
-    start: StartSandbox | None = getattr(sandbox, "start_sandbox", None)
-    if start is None:
-        raise SandboxError("runloop_local.sandbox has no start_sandbox yet")
-    return start
-
-
-class DevboxService:
-    """Devbox records and their sandboxes.
+class DevboxService(DevboxRecords):
+    """Devbox records, their sandboxes and the operations on them.
 
     Args:
         data_dir: Where the database and the devboxes' folders live.
@@ -82,16 +54,14 @@ class DevboxService:
         self.data_dir = data_dir
         self._lock = DataDirLock(data_dir)
         try:
-            self.store = Store(data_dir / "engine.sqlite3")
+            super().__init__(Store(data_dir / "engine.sqlite3"))
         except BaseException:
             self._lock.release()
             raise
         self.isolation: Isolation = isolation
         self.live: dict[str, LiveDevbox] = {}
-        self._start_sandbox = start_sandbox
-        self._notifiers: dict[str, Notifier] = {}
-        self._reaper_interval = reaper_interval
-        self._reaper: asyncio.Task[None] | None = None
+        self.start_sandbox = start_sandbox
+        self.reaper = Reaper(self, reaper_interval)
         self._closing = False
         self._tasks: set[asyncio.Task[None]] = set()
         # Imported here: the executions half needs the service, the service hands it live devboxes.
@@ -104,7 +74,7 @@ class DevboxService:
     async def start(self) -> None:
         """Recovers records left by a previous engine process and starts the reaper."""
         self.recover()
-        self._reaper = asyncio.create_task(self._reap_forever())
+        self.reaper.start()
 
     def recover(self) -> None:
         """Reports devboxes and executions whose processes ended with the previous engine truthfully.
@@ -124,16 +94,13 @@ class DevboxService:
     async def close(self) -> None:
         """Ends every devbox process; running devboxes are recorded as suspended."""
         self._closing = True
-        if self._reaper is not None:
-            self._reaper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reaper
+        await self.reaper.stop()
         for live in list(self.live.values()):
             rec = self.store.get_devbox(live.id)
             if rec is not None and rec.status in ACTIVE_STATUSES:
                 self._write_status(rec, "suspended", now_ms())
                 self.log(rec.id, "engine stopped: the devbox is suspended", level="warn")
-            await self._stop_live(live)
+            await self.stop_live(live)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -141,25 +108,7 @@ class DevboxService:
         self.store.close()
         self._lock.release()
 
-    # -- records --------------------------------------------------------------------------------
-
-    def notifier(self, id: str) -> Notifier:
-        """The notifier of status changes of devbox ``id``."""
-        found = self._notifiers.get(id)
-        if found is None:
-            found = self._notifiers[id] = Notifier()
-        return found
-
-    def get(self, id: str) -> DevboxRecord:
-        """The record of devbox ``id``.
-
-        Raises:
-            ApiError: 404 for an unknown id.
-        """
-        rec = self.store.get_devbox(id)
-        if rec is None:
-            raise not_found("devbox", id)
-        return rec
+    # -- live devboxes --------------------------------------------------------------------------------
 
     def require_running(self, id: str, action: str) -> tuple[DevboxRecord, LiveDevbox]:
         """The record and live state of a running devbox.
@@ -174,35 +123,6 @@ class DevboxService:
             raise bad_request(f"cannot {action}: devbox {id} is {rec.status}, not running{hint}")
         return rec, live
 
-    def log(
-        self, devbox_id: str, message: str, *, level: str = "info", source: str = "stats", **extra: Any
-    ) -> None:
-        """Appends a DevboxLog entry to a devbox's log."""
-        entry = {"level": level, "source": source, "timestamp_ms": now_ms(), "message": message, **extra}
-        self.store.add_log(devbox_id, entry, execution_id=extra.get("cmd_id"))
-
-    def _write_status(self, rec: DevboxRecord, new: str, now: int, **fields: Any) -> None:
-        entry = transition_record(rec.status, new, now, failure_reason=fields.get("failure_reason"))
-        rec.status = new
-        rec.state_transitions.append(entry)
-        for key, value in fields.items():
-            setattr(rec, key, value)
-        if new in TERMINAL_STATUSES:
-            rec.end_time_ms = now
-        self.store.put_devbox(rec)
-        self.notifier(rec.id).notify()
-
-    def _advance(self, id: str, new: str, **fields: Any) -> bool:
-        """Moves devbox ``id`` to ``new`` if allowed from its current status; False otherwise."""
-        rec = self.store.get_devbox(id)
-        if rec is None:
-            return False
-        try:
-            self._write_status(rec, new, now_ms(), **fields)
-        except LifecycleError:
-            return False
-        return True
-
     # -- operations -----------------------------------------------------------------------------
 
     async def create(self, params: DevboxCreateParameters) -> DevboxRecord:
@@ -211,9 +131,7 @@ class DevboxService:
         Raises:
             ApiError: 400 for invalid fields, 501 for fields the local engine does not support.
         """
-        from .create_params import check_create_params
-
-        check_create_params(params, _UNSUPPORTED_CREATE_FIELDS)
+        check_create_params(params, UNSUPPORTED_CREATE_FIELDS)
         lp = params.launch_parameters
         now = now_ms()
         rec = DevboxRecord(
@@ -231,7 +149,7 @@ class DevboxService:
         self.store.put_devbox(rec)
         live = LiveDevbox(rec.id, self.data_dir / "devboxes" / rec.id)
         self.live[rec.id] = live
-        self._spawn(self._boot(live, resume=False))
+        self._spawn(boot(self, live, resume=False))
         return rec
 
     def _spawn(self, coro: Awaitable[None]) -> None:
@@ -242,61 +160,7 @@ class DevboxService:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _boot(self, live: LiveDevbox, *, resume: bool) -> None:
-        rec = self.get(live.id)
-        try:
-            for folder in ("home", "tmp"):
-                (live.root / folder).mkdir(parents=True, exist_ok=True)
-            if not resume:
-                for target, content in rec.file_mounts.items():
-                    path = resolve_path(live.root, target, field=f"file_mounts.{target}")
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(content)
-            user = rec.launch_parameters.get("user_parameters") or {}
-            spec = SandboxSpec(
-                devbox_id=rec.id,
-                root=live.root,
-                env=rec.environment_variables,
-                username=user.get("username", "user"),
-                uid=int(user.get("uid", 1000)),
-                isolation=self.isolation,
-            )
-            start = self._start_sandbox or _default_start_sandbox()
-            live.sandbox = await start(spec)
-        except (SandboxError, OSError, ApiError) as exc:
-            log.warning("devbox %s failed to start: %s", rec.id, exc)
-            self.log(rec.id, f"the sandbox could not start: {exc}", level="error")
-            self._advance(rec.id, "failure", failure_reason="execution_failed")
-            self.live.pop(rec.id, None)
-            return
-        if resume:
-            ok = self._advance(rec.id, "running", keep_alive_since_ms=now_ms())
-        else:
-            ok = self._advance(rec.id, "initializing") and await self._run_launch_commands(live, rec)
-            ok = ok and self._advance(rec.id, "running", keep_alive_since_ms=now_ms())
-        if not ok:
-            await self._stop_live(live)
-            return
-        live.touch()
-        if rec.entrypoint:
-            try:
-                await self.execs.start(rec.id, rec.entrypoint, source="entrypoint")
-            except ApiError as exc:
-                self.log(rec.id, f"the entrypoint could not start: {exc.message}", level="error")
-
-    async def _run_launch_commands(self, live: LiveDevbox, rec: DevboxRecord) -> bool:
-        for command in rec.launch_parameters.get("launch_commands") or []:
-            code = await self.execs.run_setup_command(live, command)
-            current = self.store.get_devbox(rec.id)
-            if current is None or current.status != "initializing":
-                return False
-            if code != 0:
-                self.log(rec.id, f"launch command failed with exit status {code}: {command}", level="error")
-                self._advance(rec.id, "failure", failure_reason="execution_failed")
-                return False
-        return True
-
-    async def _stop_live(self, live: LiveDevbox) -> None:
+    async def stop_live(self, live: LiveDevbox) -> None:
         """Ends a devbox's processes and closes its executions."""
         self.live.pop(live.id, None)
         sandbox, live.sandbox = live.sandbox, None
@@ -320,7 +184,7 @@ class DevboxService:
         self.log(id, f"shutdown ({reason})")
         live = self.live.get(id)
         if live is not None:
-            await self._stop_live(live)
+            await self.stop_live(live)
         root = self.data_dir / "devboxes" / id
         if root.exists():
             self._spawn(asyncio.to_thread(shutil.rmtree, root, ignore_errors=True))
@@ -330,8 +194,8 @@ class DevboxService:
         """Suspends a running devbox: its processes end, its files stay."""
         rec, live = self.require_running(id, "suspend")
         self._write_status(rec, "suspending", now_ms())
-        await self._stop_live(live)
-        self._advance(id, "suspended")
+        await self.stop_live(live)
+        self.advance(id, "suspended")
         self.log(id, "suspended" + (f" ({reason})" if reason else ""))
         return self.get(id)
 
@@ -343,7 +207,7 @@ class DevboxService:
         self._write_status(rec, "resuming", now_ms())
         live = LiveDevbox(rec.id, self.data_dir / "devboxes" / rec.id)
         self.live[rec.id] = live
-        self._spawn(self._boot(live, resume=True))
+        self._spawn(boot(self, live, resume=True))
         return self.get(id)
 
     def update(self, id: str, params: DevboxUpdateParameters) -> DevboxRecord:
@@ -363,73 +227,9 @@ class DevboxService:
         self.store.put_devbox(rec)
         live.touch()
 
-    async def wait_for_status(self, id: str, statuses: list[str], timeout: float) -> DevboxRecord | None:
-        """Waits until devbox ``id`` has one of ``statuses``.
-
-        Returns:
-            The record, or None when ``timeout`` passed first or the devbox ended (shutdown or
-            failure) in another status, which it can never leave.
-        """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        notifier = self.notifier(id)
-        while True:
-            rec = self.get(id)
-            if rec.status in statuses:
-                return rec
-            if rec.status in TERMINAL_STATUSES:
-                return None  # it will never change again: no point holding the request
-            left = deadline - loop.time()
-            if left <= 0:
-                return None
-            await notifier.wait(left)
-
-    # -- reaper ---------------------------------------------------------------------------------
-
-    async def _reap_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self._reaper_interval)
-            try:
-                await self.reap_once()
-            except Exception:
-                log.exception("the reaper failed; it keeps running")
-
     async def reap_once(self) -> None:
         """Flushes pending output and applies keep-alive and idle timers once."""
-        now = now_ms()
-        for live in list(self.live.values()):
-            for ex in list(live.executions.values()):
-                ex.flush()
-            rec = self.store.get_devbox(live.id)
-            if rec is None:
-                continue
-            if rec.status == "running" and live.sandbox is not None and not live.sandbox.alive:
-                await self._sandbox_died(live)
-                continue
-            lp = rec.launch_parameters
-            after_idle = lp.get("after_idle") or (lp.get("lifecycle") or {}).get("after_idle") or {}
-            action = reap_action(
-                status=rec.status,
-                now_ms=now,
-                keep_alive_since_ms=rec.keep_alive_since_ms,
-                keep_alive_seconds=lp.get("keep_alive_time_seconds"),
-                idle_seconds=after_idle.get("idle_time_seconds"),
-                on_idle=after_idle.get("on_idle"),
-                last_activity_ms=live.last_activity_ms,
-                busy=live.busy,
-            )
-            if action is None:
-                continue
-            if action.action == "suspend":
-                await self.suspend(rec.id, reason=action.reason)
-            else:
-                await self.shutdown(rec.id, reason=action.reason)
-
-    async def _sandbox_died(self, live: LiveDevbox) -> None:
-        """A running devbox whose sandbox ended on its own is a failure (its processes are gone)."""
-        self.log(live.id, "the sandbox stopped unexpectedly; the devbox failed", level="error")
-        self._advance(live.id, "failure", failure_reason="health_check_failed")
-        await self._stop_live(live)
+        await self.reaper.reap_once()
 
     def entrypoint_exited(self, devbox_id: str) -> None:
         """Called when a devbox's entrypoint ends: the devbox shuts down (entrypoint_exit)."""
