@@ -8,8 +8,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
+from pydantic import ValidationError
 
-from .._base.errors import APIConnectionError, RequestTimeoutError
+from .._base.errors import APIConnectionError, RequestTimeoutError, response_validation_error
 from .._base.models import BaseModel
 from .._base.retry import backoff_delay
 from .._base.sse import SSEDecoder
@@ -78,7 +79,12 @@ class AsyncEventStream(Generic[ModelT]):
                     event = decoder.decode(line.rstrip("\r"))
                     if event is None or not event.data:
                         continue
-                    item = self._model.model_validate_json(event.data)
+                    try:
+                        item = self._model.model_validate_json(event.data)
+                    except ValidationError as exc:
+                        raise response_validation_error(
+                            self._response, event.data, exc, model=self._model, what="event"
+                        ) from exc
                     self.last_offset = resume_offset(item, self.last_offset)
                     failures = 0
                     yield item

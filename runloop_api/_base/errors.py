@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import httpx
+from pydantic import ValidationError
 
 __all__ = [
     "RunloopError",
@@ -22,10 +23,13 @@ __all__ = [
     "InternalServerError",
     "APIConnectionError",
     "APITimeoutError",
+    "APIResponseValidationError",
     "status_error_class",
     "make_status_error",
     "server_message",
     "body_read_error",
+    "response_validation_error",
+    "describe_validation_error",
 ]
 
 
@@ -101,6 +105,28 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """5xx: the server failed."""
+
+
+class APIResponseValidationError(APIError):
+    """The server answered 2xx, but the body does not fit the model the operation returns (or is not JSON).
+
+    The pydantic ``ValidationError`` that found the mismatch is chained as ``__cause__``.
+
+    Attributes:
+        status_code: The HTTP status code.
+        body: The decoded JSON of what did not fit (the body, or one event of a stream), or its text
+            when it is not JSON.
+        request_id: The server's request id header, when it sent one.
+        response: The httpx response.
+    """
+
+    def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
+        request = response.request
+        super().__init__(message, method=request.method, url=str(request.url))
+        self.response = response
+        self.status_code = response.status_code
+        self.body = body
+        self.request_id = response.headers.get("x-request-id")
 
 
 class APIConnectionError(APIError):
@@ -182,3 +208,59 @@ def body_read_error(request: httpx.Request, exc: httpx.TransportError) -> APICon
         url=str(request.url),
         request_sent=True,
     )
+
+
+MAX_LISTED_MISMATCHES = 3
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(body)"
+
+
+def describe_validation_error(exc: ValidationError, *, limit: int = MAX_LISTED_MISMATCHES) -> str:
+    """Says what did not fit, one ``location: problem`` per mismatch, the first ``limit`` of them.
+
+    Example: ``devboxes[0].status: Input should be 'running' or 'failure' (got 'on_fire')``.
+    """
+    errors = exc.errors(include_url=False)
+    parts: list[str] = []
+    for error in errors[:limit]:
+        text = f"{_location(error['loc'])}: {error['msg']}"
+        value = error.get("input")
+        if error["type"] != "json_invalid" and isinstance(value, (str, int, float, bool)):
+            text += f" (got {value!r:.60})"
+        parts.append(text)
+    if len(errors) > limit:
+        parts.append(f"and {len(errors) - limit} more")
+    return "; ".join(parts)
+
+
+def response_validation_error(
+    response: httpx.Response,
+    content: bytes | str,
+    exc: ValidationError,
+    *,
+    model: type[Any],
+    what: str = "body",
+) -> APIResponseValidationError:
+    """The typed error for a 2xx answer (or one event of a stream) that ``model`` cannot parse.
+
+    Args:
+        response: The answer.
+        content: What did not fit: the body, or the data of one event.
+        exc: The error pydantic raised.
+        model: The model the content should have fitted.
+        what: What ``content`` is, for the message ("body", "event").
+    """
+    request = response.request
+    raw = content if isinstance(content, bytes) else content.encode()
+    message = (
+        f"{request.method} {request.url.path} answered {response.status_code} {response.reason_phrase}, "
+        f"but its {what} does not fit {model.__name__}: {describe_validation_error(exc)}. "
+        "The server may speak a newer or different API than this client expects; check base_url and "
+        "upgrade the SDK."
+    )
+    return APIResponseValidationError(message, response=response, body=decode_error_body(raw))

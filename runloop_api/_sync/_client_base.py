@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import httpx
+from pydantic import ValidationError
 from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
 from .._base.config import ClientConfig, long_poll_timeout, resolve_config
@@ -18,6 +19,7 @@ from .._base.errors import (
     APITimeoutError,
     RequestTimeoutError,
     make_status_error,
+    response_validation_error,
 )
 from .._base.models import BaseModel
 from .._base.retry import retry_delay, should_retry
@@ -229,7 +231,10 @@ class APIClient:
                 "GET", fallback_path, extra_headers=build.get("extra_headers"), timeout=build.get("timeout")
             )
             response = self.send(fallback, idempotent=True)
-        return cast_to.model_validate_json(response.content)
+        try:
+            return cast_to.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise response_validation_error(response, response.content, exc, model=cast_to) from exc
 
     def request_text(self, method: str, path: str, *, idempotent: bool, **build: Any) -> str:
         """Sends a request and returns the body as text."""
@@ -253,7 +258,10 @@ class APIClient:
         """Fetches one page of a cursor-paginated list."""
         request = self.build_request("GET", path, query=query, **build)
         response = self.send(request, idempotent=True)
-        raw = list_model.model_validate_json(response.content)
+        try:
+            raw = list_model.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise response_validation_error(response, response.content, exc, model=list_model) from exc
         return Page(
             client=self,
             path=path,
