@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 from pydantic import ValidationError
 
-from .._base.errors import APIConnectionError, RequestTimeoutError, response_validation_error
+from .._base.errors import APIConnectionError, APIError, response_validation_error
 from .._base.models import BaseModel
-from .._base.retry import backoff_delay
 from .._base.sse import SSEDecoder
-from .._base.streaming import resume_offset
+from .._base.streaming import MAX_RECONNECTS, after_break, resume_offset
 
 if TYPE_CHECKING:
     from ._client_base import APIClient
@@ -24,16 +23,16 @@ __all__ = ["EventStream", "MAX_RECONNECTS"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
-MAX_RECONNECTS = 5
-_DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.ReadTimeout)
-
 
 class EventStream(Generic[ModelT]):
     """An iterator of typed events from a server-sent event stream.
 
     When the connection drops mid-stream, it reconnects with ``offset`` set to the offset of the
-    last event received, so no chunk is lost or repeated. ``last_offset`` is where a later call
-    would resume.
+    last event received, so no chunk is lost or repeated. A stream that stays silent for longer
+    than the read timeout (a command that prints nothing for a while) reconnects the same way,
+    for as long as it takes; only real failures (broken connections, failed reopens, 5xx) count
+    towards the ``MAX_RECONNECTS`` failures in a row after which it raises. ``last_offset`` is
+    where a later call would resume.
     """
 
     def __init__(
@@ -55,28 +54,37 @@ class EventStream(Generic[ModelT]):
         self.last_offset: str | None = None if offset is None else str(offset)
         """The resume point after the last event received (pass it back as ``offset``)."""
         self.reconnects = 0
-        """How many times the stream reconnected after a dropped connection."""
+        """How many times the stream opened its connection again (after a drop, a silence or a failed open)."""
 
     def _open(self) -> httpx.Response:
         query = dict(self._query)
         if self.last_offset is not None:
             query["offset"] = self.last_offset
         request = self._client.build_request("GET", self._path, query=query, **self._build)
-        return self._client.send(request, idempotent=True, stream=True)
+        # No retries inside: the stream's own policy (after_break) decides, with one budget.
+        return self._client.send(request, idempotent=True, stream=True, max_retries=0)
 
     def __iter__(self) -> Iterator[ModelT]:
         failures = 0
+        opened = False
         while True:
+            if opened:
+                self.reconnects += 1
+            opened = True
             try:
                 self._response = self._open()
-            except RequestTimeoutError:
-                failures += 1
-                if failures > MAX_RECONNECTS:
+            except APIError as exc:
+                decision = after_break(exc, failures)
+                if decision.give_up:
                     raise
+                failures = decision.failures
+                time.sleep(decision.delay)
                 continue
+            response = self._response
+            delay = 0.0
             try:
                 decoder = SSEDecoder()
-                for line in self._response.iter_lines():
+                for line in response.iter_lines():
                     event = decoder.decode(line.rstrip("\r"))
                     if event is None or not event.data:
                         continue
@@ -84,26 +92,27 @@ class EventStream(Generic[ModelT]):
                         item = self._model.model_validate_json(event.data)
                     except ValidationError as exc:
                         raise response_validation_error(
-                            self._response, event.data, exc, model=self._model, what="event"
+                            response, event.data, exc, model=self._model, what="event"
                         ) from exc
                     self.last_offset = resume_offset(item, self.last_offset)
                     failures = 0
                     yield item
                 return
-            except _DROPPED as exc:
-                failures += 1
-                if failures > MAX_RECONNECTS:
-                    request = self._response.request
+            except httpx.TransportError as exc:
+                decision = after_break(exc, failures)
+                if decision.give_up:
+                    request = response.request
                     raise APIConnectionError(
-                        f"GET {self._path} stream dropped {failures} times in a row: {exc!r}",
+                        f"GET {self._path} stream dropped {decision.failures} times in a row: {exc!r}",
                         method=request.method,
                         url=str(request.url),
                         request_sent=True,
                     ) from exc
-                self.reconnects += 1
-                time.sleep(backoff_delay(failures) / 4)
+                failures = decision.failures
+                delay = decision.delay
             finally:
-                self._response.close()
+                response.close()
+            time.sleep(delay)
 
     def close(self) -> None:
         """Closes the current connection."""
