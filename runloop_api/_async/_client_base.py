@@ -115,6 +115,9 @@ class AsyncAPIClient:
         headers = self._headers.copy()
         if method != "GET":
             headers["x-request-id"] = idempotency_key or f"rl-{uuid.uuid4().hex}"
+            if json is None and files is None and data is None:
+                # As the official client does: a bodyless POST still says its (empty) body is JSON.
+                headers["Content-Type"] = "application/json"
         if accept is not None:
             # Answers that are not JSON (downloads, text, event streams) ask for their own type.
             headers["Accept"] = accept

@@ -7,7 +7,7 @@ import pytest
 
 from runloop_api import AsyncRunloopAPI, RunloopAPI
 
-from ._fakes import DEVBOX, Script, json_response
+from ._fakes import DEVBOX, Script, async_api, json_response, sync_api
 
 
 def test_environment_configures_the_client(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -39,6 +39,32 @@ def test_default_and_per_call_headers_and_timeouts() -> None:
     assert first.extensions["timeout"]["read"] == 7.0
     assert second.headers["x-team"] == "override"
     assert second.extensions["timeout"]["read"] == 2.0
+
+
+def test_bodyless_posts_say_json_like_the_official_client() -> None:
+    script = Script(*[json_response(200, DEVBOX)] * 4)
+    with sync_api(script) as api:
+        api.devboxes.shutdown("dbx_1")
+        api.devboxes.shutdown("dbx_1", extra_body={"reason": "done"})
+        api.devboxes.retrieve("dbx_1")
+        api.devboxes.shutdown("dbx_1", extra_headers={"Content-Type": "application/x-custom"})
+    bodyless, with_body, get, custom = script.requests
+    assert bodyless.headers["content-type"] == "application/json"
+    assert bodyless.read() == b"" and bodyless.headers["content-length"] == "0"
+    assert with_body.headers["content-type"] == "application/json"
+    assert with_body.read() == b'{"reason":"done"}'
+    assert "content-type" not in get.headers
+    assert custom.headers["content-type"] == "application/x-custom"  # the caller's header wins
+
+
+async def test_async_bodyless_posts_say_json() -> None:
+    script = Script(json_response(200, DEVBOX))
+    async with async_api(script) as api:
+        await api.devboxes.suspend("dbx_1")
+    (request,) = script.requests
+    assert request.method == "POST"
+    assert request.headers["content-type"] == "application/json"
+    assert request.read() == b""
 
 
 def test_extra_query_is_sent() -> None:

@@ -69,6 +69,11 @@ def _body(request: httpx.Request) -> Any:
     return json.loads(content) if content else None
 
 
+def _media_type(request: httpx.Request) -> str | None:
+    value = request.headers.get("content-type")
+    return None if value is None else value.split(";")[0].strip()
+
+
 def test_the_official_client_shares_most_operations() -> None:
     assert len(SHARED) >= 60
 
@@ -94,6 +99,9 @@ def test_same_request_as_the_official_client(op: SpecOperation) -> None:
     assert _body(ours) == _body(theirs)
     assert ("x-request-id" in ours.headers) == ("x-request-id" in theirs.headers)
     assert ours.headers["authorization"] == theirs.headers["authorization"]
+    # Bodyless POSTs too: the official client says application/json over an empty body.
+    assert _media_type(ours) == _media_type(theirs)
+    assert ours.headers.get("content-length") == theirs.headers.get("content-length")
     # Known, deliberate difference: the official client asks for JSON from the eviction stream.
     if op.operation_id != "watchEvictions":
         assert ours.headers["accept"] == theirs.headers["accept"]
