@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from signal import SIGINT
 from typing import TYPE_CHECKING
 
 from .errors import ApiError, bad_request
@@ -198,7 +199,8 @@ class ExecutionService:
     async def send_stdin(self, rec: ExecutionRecord, text: str | None, signal: str | None) -> None:
         """Writes ``text`` to a running execution's stdin, then applies ``signal`` (EOF or INTERRUPT).
 
-        INTERRUPT ends the command and its process group (the sandbox contract has no SIGINT).
+        INTERRUPT is Ctrl-C: SIGINT to the command's process group (a command that does not
+        handle it ends with exit status 130).
         """
         actions = stdin_actions(text, signal)
         ex = self.running.get(rec.id)
@@ -211,6 +213,6 @@ class ExecutionService:
                 elif action == "close":
                     await ex.handle.close_stdin()
                 else:
-                    await ex.handle.kill(process_group=True)
+                    await ex.handle.signal(SIGINT, process_group=True)
         except (SandboxError, OSError) as exc:
             raise bad_request(f"could not send to the stdin of execution {rec.id}: {exc}") from exc

@@ -30,7 +30,7 @@ DEFAULT_LAST_N = 100
 KILLED_EXIT_STATUS = 137
 """Exit status of a command whose process ended with its sandbox (128 + SIGKILL)."""
 
-StdinAction = Literal["write", "close", "kill_group"]
+StdinAction = Literal["write", "close", "interrupt"]
 """One step of a send_std_in request, in the order they are applied."""
 
 _ALPHABET = string.ascii_letters + string.digits
@@ -166,6 +166,8 @@ def wait_is_over(status: str, statuses: list[str]) -> bool:
 def stdin_actions(text: str | None, signal: str | None) -> list[StdinAction]:
     """The steps of a send_std_in request: write ``text``, then apply ``signal``.
 
+    ``EOF`` closes the command's stdin; ``INTERRUPT`` is Ctrl-C: SIGINT to its process group.
+
     Raises:
         ApiError: 400 when neither is given.
     """
@@ -175,5 +177,5 @@ def stdin_actions(text: str | None, signal: str | None) -> list[StdinAction]:
     if signal == "EOF":
         actions.append("close")
     elif signal == "INTERRUPT":
-        actions.append("kill_group")
+        actions.append("interrupt")
     return actions

@@ -140,13 +140,20 @@ class Agent:
             if not ex.pending:
                 self.close_stdin(ex)
         elif kind == wire.KILL:
-            try:
-                if payload == b"g":
-                    os.killpg(ex.pid, _SIGKILL)
-                else:
-                    os.kill(ex.pid, _SIGKILL)
-            except OSError:
-                pass
+            self.signal_exec(ex, _SIGKILL, payload == b"g")
+        elif kind == wire.SIGNAL:
+            signum, group = wire.decode_signal(payload)
+            self.signal_exec(ex, signum, group)
+
+    def signal_exec(self, ex: _Exec, signum: int, group: bool) -> None:
+        """Sends a signal to a command (its pid is its process group id); gone already is fine."""
+        try:
+            if group:
+                os.killpg(ex.pid, signum)
+            else:
+                os.kill(ex.pid, signum)
+        except OSError:
+            pass
 
     def start(self, exec_id: int, payload: bytes) -> None:
         cwd, command, *env_items = wire.decode_fields(payload)
@@ -181,7 +188,9 @@ class Agent:
                     (os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate((in_r, out_w, err_w))
                 ],
                 setsid=True,
-                setsigdef=(sig.SIGPIPE, sig.SIGXFSZ, sig.SIGCHLD),
+                # SIGINT and SIGQUIT too: ignored when the engine was started in the background
+                # by a shell, and a command that inherits that can never be interrupted.
+                setsigdef=(sig.SIGPIPE, sig.SIGXFSZ, sig.SIGCHLD, sig.SIGINT, sig.SIGQUIT),
             )
         except OSError as exc:
             for fd in (in_w, out_r, err_r):

@@ -96,6 +96,16 @@ class Execution:
         if not self.done.done() and self._session.alive:
             await self._session.send(wire.KILL, self.id, b"g" if process_group else b"p")
 
+    async def signal(self, signum: int, *, process_group: bool = True) -> None:
+        """Sends signal ``signum`` to the command (ignored once the command has ended).
+
+        Args:
+            signum: The signal number, such as ``signal.SIGINT``.
+            process_group: Send it to every process of its group, as a terminal does.
+        """
+        if not self.done.done() and self._session.alive:
+            await self._session.send(wire.SIGNAL, self.id, wire.encode_signal(signum, process_group))
+
     def deliver(self, kind: int, payload: bytes) -> None:
         """Handles one frame from the agent about this execution."""
         if kind in self._callbacks:

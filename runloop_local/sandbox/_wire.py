@@ -20,6 +20,7 @@ STDIN = 3  # payload: bytes for the command's stdin
 EOF = 4  # close the command's stdin once what was written is delivered
 KILL = 5  # payload: b"g" SIGKILL to the process group, b"p" to the process only
 SHUTDOWN = 6  # end every process of the sandbox and exit
+SIGNAL = 7  # payload: b"g" (process group) or b"p" (process only), then the signal number (ASCII)
 # Agent -> engine.
 READY = 10  # payload: the agent's pid (ASCII)
 STARTED = 11  # payload: the command's pid (ASCII; 0 if it could not start)
@@ -103,6 +104,37 @@ def parse_env(items: list[str]) -> dict[str, str]:
         if sep:
             env[key] = value
     return env
+
+
+def encode_signal(signum: int, process_group: bool) -> bytes:
+    """The payload of a SIGNAL frame.
+
+    Args:
+        signum: The signal number.
+        process_group: Whether the whole process group gets it.
+
+    Returns:
+        ``g`` or ``p`` followed by the number.
+    """
+    return (b"g" if process_group else b"p") + str(int(signum)).encode()
+
+
+def decode_signal(payload: bytes) -> tuple[int, bool]:
+    """Reads the payload of a SIGNAL frame.
+
+    Args:
+        payload: Made by ``encode_signal``.
+
+    Returns:
+        ``(signum, process_group)``.
+
+    Raises:
+        ValueError: The payload is malformed.
+    """
+    target, number = payload[:1], payload[1:]
+    if target not in (b"g", b"p") or not number.isdigit():
+        raise ValueError(f"malformed signal request {payload!r}")
+    return int(number), target == b"g"
 
 
 def exit_code(status: int) -> int:

@@ -74,6 +74,14 @@ class ExecHandle(Protocol):
         """Kills the command (SIGKILL); with ``process_group`` also every process it started."""
         ...
 
+    async def signal(self, signum: int, *, process_group: bool = True) -> None:
+        """Sends signal ``signum`` to the command; with ``process_group`` to its whole group.
+
+        The command's process group is the one a terminal would signal on Ctrl-C (``SIGINT``).
+        Nothing happens once the command has ended.
+        """
+        ...
+
 
 class Sandbox(Protocol):
     """A running devbox: one long-lived sandbox whose first process is a small agent."""

@@ -20,8 +20,8 @@ from runloop_local.records import DevboxRecord
         ("hi", "EOF", ["write", "close"]),
         (None, "EOF", ["close"]),
         ("", "EOF", ["close"]),
-        ("x", "INTERRUPT", ["write", "kill_group"]),
-        (None, "INTERRUPT", ["kill_group"]),
+        ("x", "INTERRUPT", ["write", "interrupt"]),
+        (None, "INTERRUPT", ["interrupt"]),
     ],
 )
 def test_stdin_actions(text: str | None, signal: str | None, expected: list[str]) -> None:
