@@ -24,6 +24,9 @@ class DevboxRecords:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._notifiers: dict[str, Notifier] = {}
+        self._known_status: dict[str, str] = {}
+        """Status of each devbox whose status this engine process wrote (every status change
+        goes through :meth:`_write_status`), so hot paths need no database read."""
 
     def notifier(self, id: str) -> Notifier:
         """The notifier of status changes of devbox ``id``."""
@@ -59,6 +62,7 @@ class DevboxRecords:
         if new in TERMINAL_STATUSES:
             rec.end_time_ms = now
         self.store.put_devbox(rec)
+        self._known_status[rec.id] = new
         self.notifier(rec.id).notify()
 
     def advance(self, id: str, new: str, **fields: Any) -> bool:

@@ -38,6 +38,8 @@ class ExecutionService:
         self._store = devboxes.store
         self.running: dict[str, LiveExecution] = {}
         self._reserved: set[tuple[str, str]] = set()
+        self._unsaved: dict[tuple[str, str], LiveExecution] = {}
+        """Running executions by (devbox, command id) whose start is not in the database yet."""
         self._watchers: set[asyncio.Task[None]] = set()
         self.reader = ExecutionReader(self._store, self.running, devboxes.get)
         self.record = self.reader.record
@@ -64,30 +66,91 @@ class ExecutionService:
 
     # -- starting and ending --------------------------------------------------------------------
 
+    async def run(
+        self, devbox_id: str, command: str, *, command_id: str | None = None, hold: float | None
+    ) -> tuple[ExecutionRecord, LiveExecution | None]:
+        """Starts ``command`` (see :meth:`start`) and waits up to ``hold`` seconds for its end.
+
+        ``hold`` None waits for the end, 0 not at all. The execution's record is in the database
+        when this returns, so it survives a crash once the caller has answered with it; a command
+        that ends within ``hold`` is recorded in one commit instead of two.
+
+        Returns:
+            Its record, and its live state while it runs (None for an earlier execution found
+            by ``command_id`` that has completed).
+        """
+        started = await self.start(devbox_id, command, command_id=command_id, save=False)
+        if isinstance(started, ExecutionRecord):
+            return started, None
+        if not started.done.is_set() and hold != 0:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(started.done.wait(), hold)
+        self._save_start(started)
+        return started.rec, started
+
     async def start(
-        self, devbox_id: str, command: str, *, command_id: str | None = None, source: str = "exec"
+        self,
+        devbox_id: str,
+        command: str,
+        *,
+        command_id: str | None = None,
+        source: str = "exec",
+        save: bool = True,
     ) -> LiveExecution | ExecutionRecord:
         """Starts ``command`` in a running devbox.
 
         With ``command_id`` already used on this devbox, nothing new starts: the earlier
-        execution is returned (live while running, else its record).
+        execution is returned (live while running, else its record). With ``save`` False the
+        start is written to the database later, by :meth:`run` or when the command ends.
 
         Raises:
             ApiError: 404 unknown devbox; 400 when it is not running or the command cannot start.
         """
-        _, live = self._devboxes.require_running(devbox_id, "execute a command")
+        live = self._devboxes.running_live(devbox_id, "execute a command")
         if command_id is not None:
-            if (devbox_id, command_id) in self._reserved:
+            key = (devbox_id, command_id)
+            if key in self._reserved:
                 raise ApiError(409, f"command_id {command_id!r} is being started by another request")
+            unsaved = self._unsaved.get(key)
+            if unsaved is not None:
+                return unsaved
             earlier = self._store.execution_by_command_id(devbox_id, command_id)
             if earlier is not None:
                 return self.running.get(earlier.id, earlier)
-            self._reserved.add((devbox_id, command_id))
+            self._reserved.add(key)
         try:
-            return await self._start(live, command, command_id, source)
+            ex = await self._start(live, command, command_id, source)
         finally:
             if command_id is not None:
                 self._reserved.discard((devbox_id, command_id))
+        if save:
+            self._save_start(ex)
+        elif command_id is not None and not ex.done.is_set():
+            self._unsaved[(devbox_id, command_id)] = ex
+        return ex
+
+    def _save_start(self, ex: LiveExecution) -> None:
+        """Writes an execution's start to the database, if not yet done."""
+        if ex.saved:
+            return
+        with self._store.transaction():
+            self._write_start(ex)
+
+    def _write_start(self, ex: LiveExecution, *, put: bool = True) -> None:
+        rec = ex.rec
+        if put:
+            self._store.put_execution(rec)
+        self._devboxes.log(
+            rec.devbox_id,
+            f"started: {rec.command}",
+            source=rec.source,
+            cmd=rec.command,
+            cmd_id=rec.id,
+            timestamp_ms=rec.create_time_ms,
+        )
+        ex.saved = True
+        if rec.command_id is not None:
+            self._unsaved.pop((rec.devbox_id, rec.command_id), None)
 
     async def _start(
         self, live: LiveDevbox, command: str, command_id: str | None, source: str
@@ -108,9 +171,7 @@ class ExecutionService:
             ex.handle = await sandbox.exec(command, on_stdout=ex.on_stdout, on_stderr=ex.on_stderr)
         except SandboxError as exc:
             raise bad_request(f"the command could not be started in devbox {live.id}: {exc}") from exc
-        with self._store.transaction():
-            self._store.put_execution(rec)
-            self._devboxes.log(live.id, f"started: {command}", source=source, cmd=command, cmd_id=rec.id)
+        ex.saved = False
         live.executions[rec.id] = ex
         self.running[rec.id] = ex
         if source == "entrypoint":
@@ -137,6 +198,8 @@ class ExecutionService:
         ex.rec.exit_status = code
         ex.rec.end_time_ms = now_ms()
         with self._store.transaction():
+            if not ex.saved:
+                self._write_start(ex, put=False)  # the record is written just below
             ex.flush(keep=ex.length("stdout") + ex.length("stderr") <= KEEP_FINAL_OUTPUT_BYTES)
             self._store.put_execution(ex.rec)
             self._devboxes.log(

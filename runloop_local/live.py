@@ -55,6 +55,8 @@ class LiveExecution:
     def __init__(self, rec: ExecutionRecord, store: Store) -> None:
         self.rec = rec
         self.handle: ExecHandle | None = None
+        self.saved = True
+        """Whether its start is in the database (see ``ExecutionService.run``)."""
         self.changed = Notifier()
         self.done = asyncio.Event()
         self._store = store

@@ -61,12 +61,21 @@ class Reaper:
                 await task
 
     async def _forever(self) -> None:
+        checkpoint: asyncio.Task[None] | None = None
         while True:
             await asyncio.sleep(self._interval)
             try:
                 await self.reap_once()
             except Exception:
                 log.exception("the reaper failed; it keeps running")
+            if checkpoint is None or checkpoint.done():
+                checkpoint = asyncio.create_task(self._checkpoint())
+
+    async def _checkpoint(self) -> None:
+        try:
+            await asyncio.to_thread(self._service.store.checkpoint)
+        except Exception:
+            log.exception("the database checkpoint failed; the next tick tries again")
 
     async def reap_once(self) -> None:
         """Flushes pending output and applies keep-alive and idle timers once."""

@@ -123,6 +123,17 @@ class DevboxService(DevboxRecords):
             raise bad_request(f"cannot {action}: devbox {id} is {rec.status}, not running{hint}")
         return rec, live
 
+    def running_live(self, id: str, action: str) -> LiveDevbox:
+        """The live state of a running devbox, without a database read when the status is known.
+
+        Raises:
+            ApiError: 404 unknown id; 400 when the devbox is not running.
+        """
+        live = self.live.get(id)
+        if live is not None and live.sandbox is not None and self._known_status.get(id) == "running":
+            return live
+        return self.require_running(id, action)[1]
+
     # -- operations -----------------------------------------------------------------------------
 
     async def create(self, params: DevboxCreateParameters) -> DevboxRecord:

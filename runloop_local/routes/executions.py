@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.requests import Request
@@ -23,7 +21,6 @@ from runloop_api.types import (
 
 from ..errors import ApiError, bad_request
 from ..executions import parse_last_n, parse_offset
-from ..live import LiveExecution
 from ..records import ExecutionRecord
 from ._common import RouteTable, check_enum, json_body, respond, service
 
@@ -31,15 +28,6 @@ __all__ = ["EXEC_WAIT_MAX_SECONDS", "ROUTES"]
 
 EXEC_WAIT_MAX_SECONDS = 25
 """Longest hold of ``execute`` (optimistic wait) and of an execution's ``wait_for_status``."""
-
-
-async def _settle(started: LiveExecution | ExecutionRecord, timeout: float | None) -> ExecutionRecord:
-    if isinstance(started, ExecutionRecord):
-        return started
-    if not started.done.is_set() and timeout != 0:
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(started.done.wait(), timeout)
-    return started.rec
 
 
 async def execute(request: Request) -> Response:
@@ -51,25 +39,26 @@ async def execute(request: Request) -> Response:
     if wait < 0:
         raise bad_request("invalid field `optimistic_timeout`: it must be 0 or more")
     svc = service(request)
-    started = await svc.execs.start(request.path_params["id"], body.command, command_id=body.command_id)
-    rec = await _settle(started, min(wait, EXEC_WAIT_MAX_SECONDS))
-    live = started if isinstance(started, LiveExecution) else None
+    rec, live = await svc.execs.run(
+        request.path_params["id"],
+        body.command,
+        command_id=body.command_id,
+        hold=min(wait, EXEC_WAIT_MAX_SECONDS),
+    )
     return respond(svc.execs.view(rec, last_n, live))
 
 
 async def execute_async(request: Request) -> Response:
     body = await json_body(request, DevboxCreateExecutionParameters)
     svc = service(request)
-    started = await svc.execs.start(request.path_params["id"], body.command)
-    rec = await _settle(started, 0)
+    rec, _ = await svc.execs.run(request.path_params["id"], body.command, hold=0)
     return respond(svc.execs.view(rec, None))
 
 
 async def execute_sync(request: Request) -> Response:
     body = await json_body(request, DevboxCreateExecutionParameters)
     svc = service(request)
-    started = await svc.execs.start(request.path_params["id"], body.command)
-    rec = await _settle(started, None)
+    rec, _ = await svc.execs.run(request.path_params["id"], body.command, hold=None)
     view = svc.execs.view(rec, None)
     return respond(
         DevboxExecutionDetailView(
