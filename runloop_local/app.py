@@ -19,6 +19,7 @@ from .routes import IMPLEMENTED
 from .routes._common import Endpoint
 from .routing import RouteTable
 from .service import DevboxService
+from .snapshots import SnapshotService
 
 __all__ = ["build_app", "implemented_operations"]
 
@@ -84,12 +85,16 @@ def build_app(service: DevboxService, token: str) -> Starlette:
         A Starlette app.
     """
 
+    snapshots = SnapshotService(service)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.start()
+        snapshots.start()
         try:
             yield
         finally:
+            await snapshots.close()
             await service.close()
 
     app = Starlette(
@@ -105,4 +110,5 @@ def build_app(service: DevboxService, token: str) -> Starlette:
     # Every HTTP request falls through to the table dispatch (Starlette still runs the lifespan).
     app.router.default = _dispatcher(_table())
     app.state.service = service
+    app.state.snapshots = snapshots
     return app

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from . import devboxes, executions, files, observability
+from . import devboxes, executions, files, observability, snapshots
 from ._common import RouteTable
 
 __all__ = ["IMPLEMENTED"]
 
-IMPLEMENTED: RouteTable = [*devboxes.ROUTES, *executions.ROUTES, *files.ROUTES, *observability.ROUTES]
+IMPLEMENTED: RouteTable = [
+    *devboxes.ROUTES,
+    *executions.ROUTES,
+    *files.ROUTES,
+    *observability.ROUTES,
+    *snapshots.ROUTES,
+]
 """Every implemented operation: (method, spec path, endpoint)."""

@@ -30,6 +30,7 @@ from ._common import (
     respond,
     service,
 )
+from .snapshots import snapshots
 
 __all__ = ["ROUTES", "DEVBOX_WAIT_MAX_SECONDS", "CREATE_AND_AWAIT_SECONDS"]
 
@@ -63,14 +64,14 @@ async def list_devboxes(request: Request) -> Response:
 
 async def create(request: Request) -> Response:
     params = await json_body(request, DevboxCreateParameters, optional=True)
-    rec = await service(request).create(params)
+    rec = await snapshots(request).create_devbox(params)
     return respond(rec.view())
 
 
 async def create_and_await_running(request: Request) -> Response:
     params = await json_body(request, DevboxCreateParameters, optional=True)
     svc = service(request)
-    rec = await svc.create(params)
+    rec = await snapshots(request).create_devbox(params)
     done = await svc.wait_for_status(rec.id, ["running", "failure", "shutdown"], CREATE_AND_AWAIT_SECONDS)
     return respond((done or svc.get(rec.id)).view())
 
