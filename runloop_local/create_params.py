@@ -23,7 +23,11 @@ UNSUPPORTED_CREATE_FIELDS = (
     "secrets",
     "tunnel",
 )
-"""createDevbox fields the local engine does not implement (501 when given)."""
+"""createDevbox fields the local engine does not implement (501 when given).
+
+``snapshot_id`` is served by :meth:`.snapshots.SnapshotService.create_devbox`, which takes it out
+of the request before the devbox service sees it; here it guards direct callers of the service.
+"""
 
 MAX_KEEP_ALIVE_SECONDS = 48 * 3600
 """The spec's maximum ``keep_alive_time_seconds`` (48 hours)."""
