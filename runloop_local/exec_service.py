@@ -1,7 +1,8 @@
 """Executions: starting commands in a devbox's sandbox, recording their end, waits, kills and stdin.
 
-Reading them (records, output, views, streams) is :class:`.exec_output.ExecutionReader`'s job;
-this service exposes its methods so that the routes have one object to ask.
+Reading them (records, output, views, streams) is :class:`.exec_output.ExecutionReader`'s job,
+waiting for, killing and signalling running ones :class:`.exec_control.ExecutionControl`'s;
+this service exposes their methods so that the routes have one object to ask.
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from signal import SIGINT
 from typing import TYPE_CHECKING
 
 from .errors import ApiError, bad_request
+from .exec_control import ExecutionControl
 from .exec_output import MAX_VIEW_BYTES, STREAM_CHUNK_BYTES, ExecutionReader
-from .executions import KILLED_EXIT_STATUS, new_id, stdin_actions, wait_is_over
+from .executions import KILLED_EXIT_STATUS, new_id
 from .live import LiveDevbox, LiveExecution, now_ms
 from .records import ExecutionRecord
 from .sandbox.contract import SandboxError
@@ -46,6 +47,10 @@ class ExecutionService:
         self.output = self.reader.output
         self.view = self.reader.view
         self.stream = self.reader.stream
+        self.control = ExecutionControl(self.running)
+        self.wait = self.control.wait
+        self.kill = self.control.kill
+        self.send_stdin = self.control.send_stdin
 
     def recover(self, now: int) -> None:
         """Completes executions left running by a previous engine process (exit status 137)."""
@@ -230,52 +235,3 @@ class ExecutionService:
                 or LiveDevbox(ex.rec.devbox_id, self._devboxes.data_dir)
             )
             self._finish(owner, ex, KILLED_EXIT_STATUS)
-
-    # -- waiting and acting ---------------------------------------------------------------------
-
-    async def wait(self, rec: ExecutionRecord, statuses: list[str], timeout: float) -> ExecutionRecord | None:
-        """Waits until the execution has one of ``statuses``; None if ``timeout`` passed first."""
-        if wait_is_over(rec.status, statuses):
-            return rec
-        ex = self.running.get(rec.id)
-        if ex is None:
-            return None
-        if "completed" in statuses:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(ex.done.wait(), timeout)
-                return ex.rec
-        return None
-
-    async def kill(self, rec: ExecutionRecord, *, process_group: bool) -> ExecutionRecord:
-        """Kills a running execution and waits (briefly) until it is recorded as completed."""
-        ex = self.running.get(rec.id)
-        if ex is None or ex.handle is None:
-            return rec
-        try:
-            await ex.handle.kill(process_group=process_group)
-        except SandboxError as exc:
-            raise bad_request(f"could not kill execution {rec.id}: {exc}") from exc
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(ex.done.wait(), 5.0)
-        return ex.rec
-
-    async def send_stdin(self, rec: ExecutionRecord, text: str | None, signal: str | None) -> None:
-        """Writes ``text`` to a running execution's stdin, then applies ``signal`` (EOF or INTERRUPT).
-
-        INTERRUPT is Ctrl-C: SIGINT to the command's process group (a command that does not
-        handle it ends with exit status 130).
-        """
-        actions = stdin_actions(text, signal)
-        ex = self.running.get(rec.id)
-        if ex is None or ex.handle is None:
-            raise bad_request(f"execution {rec.id} has completed; it takes no more input")
-        try:
-            for action in actions:
-                if action == "write":
-                    await ex.handle.write_stdin((text or "").encode())
-                elif action == "close":
-                    await ex.handle.close_stdin()
-                else:
-                    await ex.handle.signal(SIGINT, process_group=True)
-        except (SandboxError, OSError) as exc:
-            raise bad_request(f"could not send to the stdin of execution {rec.id}: {exc}") from exc

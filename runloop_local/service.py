@@ -18,6 +18,7 @@ from runloop_api.types import DevboxCreateParameters, DevboxUpdateParameters
 
 from .boot import StartSandbox, boot
 from .create_params import UNSUPPORTED_CREATE_FIELDS, check_create_params
+from .data_dir_lock import DataDirLock
 from .devbox_records import DevboxRecords
 from .errors import ApiError, bad_request
 from .executions import new_id
@@ -26,7 +27,7 @@ from .live import LiveDevbox, now_ms
 from .reaper import Reaper
 from .records import DevboxRecord
 from .sandbox.contract import Isolation
-from .store import DataDirLock, Store
+from .store import Store
 
 __all__ = ["DevboxService", "StartSandbox"]
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from .records import DevboxRecord, ExecutionRecord
 
-__all__ = ["DataDirLock", "Store"]
+__all__ = ["Store"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS devboxes (
@@ -47,33 +46,6 @@ CREATE TABLE IF NOT EXISTS logs (
 );
 CREATE INDEX IF NOT EXISTS logs_devbox ON logs (devbox_id, seq);
 """
-
-
-class DataDirLock:
-    """An exclusive lock on a data dir, so two engines never share one (released on close or exit).
-
-    Raises:
-        RuntimeError: Another engine holds the data dir.
-    """
-
-    def __init__(self, data_dir: Path) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self._file: IO[str] | None = (data_dir / "engine.lock").open("w")
-        try:
-            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self._file.close()
-            self._file = None
-            raise RuntimeError(
-                f"the data dir {data_dir} is in use by another runloop-local engine; "
-                "stop it or choose another --data-dir"
-            ) from None
-
-    def release(self) -> None:
-        """Releases the lock (idempotent)."""
-        if self._file is not None:
-            self._file.close()
-            self._file = None
 
 
 _EXEC_FIELDS = ExecutionRecord.__dataclass_fields__.keys()
