@@ -17,7 +17,7 @@ from runloop_api.types import DevboxSnapshotAsyncStatusView, DevboxSnapshotReque
 from runloop_local import LocalEngine
 from runloop_local import snapshots as snapshots_module
 from runloop_local.errors import ApiError
-from runloop_local.snapshot_files import CopyError
+from runloop_local.snapshot_files import CopyError, copy_tree
 from runloop_local.snapshot_records import SnapshotRecord, SnapshotStore
 from runloop_local.snapshot_rules import (
     check_snapshot_request,
@@ -58,7 +58,6 @@ def engine_with_copy(
 ) -> Iterator[tuple[LocalEngine, RunloopAPI, _Gate]]:
     """A private engine (data dir kept until the test ends) whose snapshot copies wait for a gate."""
     gate = _Gate()
-    real_copy = snapshots_module.copy_tree
 
     async def gated_copy(src: Path, dst: Path) -> None:
         while not gate.release.is_set():
@@ -67,7 +66,7 @@ def engine_with_copy(
             dst.mkdir(parents=True)
             (dst / "partial").write_text("half")  # a half copy must never be seen
             raise CopyError("No space left on device")
-        await real_copy(src, dst)
+        await copy_tree(src, dst)
 
     monkeypatch.setattr(snapshots_module, "copy_tree", gated_copy)
     monkeypatch.setattr(snapshots_module, "_CLOSE_WAIT_SECONDS", 0.2)
@@ -221,8 +220,8 @@ def test_list_filters_and_pagination(api: RunloopAPI, new_devbox: Callable[..., 
     with pytest.raises(BadRequestError, match="limit"):
         api.devboxes.disk_snapshots.list(limit=0)
 
-    assert {"run", "team"} <= set(api.devboxes.disk_snapshots.metadata_keys().keys)
-    assert {"a", "b", "c"} <= set(api.devboxes.disk_snapshots.metadata_values("team").values)
+    assert {"run", "team"} <= set(api.devboxes.disk_snapshots.metadata_keys().keys or [])
+    assert {"a", "b", "c"} <= set(api.devboxes.disk_snapshots.metadata_values("team").values or [])
 
 
 def test_update_replaces_name_and_whole_metadata(api: RunloopAPI, devbox: DevboxView) -> None:
