@@ -152,3 +152,24 @@ def test_local_starts_and_stops_the_engine() -> None:
             assert devbox.cmd.exec("echo local").stdout() == "local\n"
     with pytest.raises(httpx.ConnectError):
         httpx.get(base_url + "/v1/devboxes", timeout=2)
+
+
+def test_snapshot_disk_then_create_devbox(local_sdk: RunloopSDK, devbox: Devbox) -> None:
+    devbox.file.write("state.txt", "before the snapshot\n")
+    snapshot = devbox.snapshot_disk(name="sdk-e2e", metadata={"suite": "sdk"})  # waits until complete
+    info = snapshot.get_info()
+    assert info.status == "complete" and info.snapshot is not None and info.snapshot.name == "sdk-e2e"
+    devbox.file.write("state.txt", "after the snapshot\n")
+    with snapshot.create_devbox(name="sdk-fork") as fork:
+        assert fork.file.read("state.txt") == "before the snapshot\n"
+        assert fork.cmd.exec("cat state.txt").stdout() == "before the snapshot\n"
+    assert devbox.file.read("state.txt") == "after the snapshot\n"
+    assert snapshot.update(name="renamed").name == "renamed"
+    assert snapshot.id in [s.id for s in local_sdk.snapshot.list(devbox_id=devbox.id)]
+    later = devbox.snapshot_disk_async()
+    assert later.await_completed().status == "complete"
+    with local_sdk.devbox.create_from_snapshot(later.id) as second:
+        assert second.file.read("state.txt") == "after the snapshot\n"
+    snapshot.delete()
+    later.delete()
+    assert snapshot.get_info().status == "deleted"

@@ -49,3 +49,16 @@ async def test_fan_out_streaming_stdin_kill_files(local_async_sdk: AsyncRunloopS
             await devbox.cmd.exec("sleep 30", timeout=1)
     finally:
         await asyncio.gather(*(box.shutdown() for box in boxes))
+
+
+async def test_snapshot_disk_then_create_devbox(local_async_sdk: AsyncRunloopSDK) -> None:
+    async with await local_async_sdk.devbox.create(name="async-snap") as devbox:
+        await devbox.file.write("state.txt", "snapshotted\n")
+        snapshot = await devbox.snapshot_disk(name="async-sdk")
+        await devbox.file.write("state.txt", "changed\n")
+        async with await snapshot.create_devbox(name="async-fork") as fork:
+            assert await fork.file.read("state.txt") == "snapshotted\n"
+            assert await (await fork.cmd.exec("cat state.txt")).stdout() == "snapshotted\n"
+        assert [s.id async for s in local_async_sdk.snapshot.list(devbox_id=devbox.id)] == [snapshot.id]
+        await snapshot.delete()
+        assert (await snapshot.get_info()).status == "deleted"

@@ -1,6 +1,7 @@
 """Snapshots, blueprints, computers, storage objects, secrets and network policies.
 
-Through the fake API only: the local engine answers 501 for these for now.
+Through the fake API (snapshots also run end to end in test_local_e2e*.py; the local engine
+answers 501 for the others for now).
 """
 
 from __future__ import annotations
