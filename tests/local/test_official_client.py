@@ -31,3 +31,29 @@ def test_official_client_create_exec_files_shutdown(engine: LocalEngine) -> None
         assert devbox.id in {d.id for d in listed.devboxes}
         done = client.devboxes.shutdown(devbox.id)
         assert (done.status, done.shutdown_reason) == ("shutdown", "api_shutdown")
+
+
+def test_official_client_snapshot_disk_and_create_from_it(engine: LocalEngine) -> None:
+    with Runloop(bearer_token=engine.token, base_url=engine.base_url, max_retries=0) as client:
+        devbox = client.devboxes.create_and_await_running(name="official-snap")
+        client.devboxes.write_file_contents(devbox.id, file_path="state.txt", contents="snapshotted")
+        snapshot = client.devboxes.snapshot_disk(devbox.id, name="official", metadata={"by": "official"})
+        assert (snapshot.name, snapshot.metadata, snapshot.source_devbox_id) == (
+            "official",
+            {"by": "official"},
+            devbox.id,
+        )
+        client.devboxes.write_file_contents(devbox.id, file_path="state.txt", contents="changed")
+        fork = client.devboxes.create_and_await_running(snapshot_id=snapshot.id)
+        assert client.devboxes.read_file_contents(fork.id, file_path="state.txt") == "snapshotted"
+
+        started = client.devboxes.snapshot_disk_async(devbox.id)
+        done = client.devboxes.disk_snapshots.await_completed(started.id)
+        assert done.status == "complete"
+        listed = client.devboxes.disk_snapshots.list(devbox_id=devbox.id)
+        assert [s.id for s in listed.snapshots] == [started.id, snapshot.id]
+        assert client.devboxes.disk_snapshots.update(snapshot.id, name="renamed").name == "renamed"
+        client.devboxes.disk_snapshots.delete(snapshot.id)
+        assert client.devboxes.disk_snapshots.query_status(snapshot.id).status == "deleted"
+        for id in (devbox.id, fork.id):
+            client.devboxes.shutdown(id)
