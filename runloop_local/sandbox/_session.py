@@ -10,6 +10,7 @@ import signal
 from collections.abc import Mapping
 from typing import Literal
 
+from . import _procs
 from . import _wire as wire
 from ._bwrap import HOME
 from ._validate import env_fields, text_field
@@ -298,9 +299,14 @@ class AgentSession(asyncio.SubprocessProtocol):
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self.closed), 5)
         if not self.closed.done():
-            # bubblewrap's init dies with it (--die-with-parent), which ends the pid namespace.
+            # bubblewrap's init dies with it (--die-with-parent), which ends the pid namespace;
+            # the agent's pipes may close before the rest of the namespace is gone, so stop
+            # also waits for that init: once it has exited, every process of the sandbox has.
+            init = _procs.children(transport.get_pid()) if self.isolation == "bwrap" else []
             with contextlib.suppress(ProcessLookupError):
                 transport.kill()
             await asyncio.shield(self.closed)
+            if init and not await _procs.wait_ended(init, 5):
+                logger.warning("processes of the sandbox of %s outlived it by 5 s", self.devbox_id)
         transport.close()
         self._end()

@@ -1,10 +1,12 @@
 """send_std_in INTERRUPT is Ctrl-C (SIGINT to the command's process group), EOF closes stdin:
-end to end through the raw client, with and without bubblewrap."""
+end to end through the raw client, with and without bubblewrap; signals and processes below."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,7 @@ import pytest
 from runloop_api import RunloopAPI
 from runloop_api.types import DevboxAsyncExecutionDetailView, DevboxView
 from runloop_local import LocalEngine
-from runloop_local.sandbox import SandboxSpec, start_sandbox
+from runloop_local.sandbox import SandboxSpec, _procs, start_sandbox
 from runloop_local.sandbox import _wire as wire
 from runloop_local.sandbox.contract import Isolation
 
@@ -108,3 +110,17 @@ def test_signal_frames_round_trip() -> None:
     for bad in (b"", b"g", b"x2", b"g-1", b"p2x"):
         with pytest.raises(ValueError, match="malformed"):
             wire.decode_signal(bad)
+
+
+def test_procs_find_children_and_wait_for_their_end() -> None:
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        assert child.pid in _procs.children(os.getpid())
+        assert not _procs.ended(child.pid)
+        assert not asyncio.run(_procs.wait_ended([child.pid], 0.05))
+        child.kill()
+        assert asyncio.run(_procs.wait_ended([child.pid], 5))  # a zombie has ended
+    finally:
+        child.kill()
+        child.wait()
+    assert _procs.ended(child.pid)
