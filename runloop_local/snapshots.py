@@ -25,7 +25,7 @@ from .records import DevboxRecord
 from .service import DevboxService
 from .snapshot_files import CopyError, copy_tree, remove_tree, tree_size
 from .snapshot_records import MetadataFilter, SnapshotRecord, SnapshotStore
-from .snapshot_rules import check_snapshot_request, check_snapshottable, check_usable
+from .snapshot_rules import SNAPSHOTTABLE_STATUSES, check_snapshot_request, check_snapshottable, check_usable
 
 __all__ = ["SnapshotService"]
 
@@ -136,6 +136,11 @@ class SnapshotService:
             current = self.store.get(rec.id)
             if current is None or current.status != "in_progress":
                 raise CopyError("the snapshot was deleted while it was being taken")
+            # A shutdown deletes the devbox's files: a copy that raced it may have missed some.
+            devbox = self.devboxes.store.get_devbox(rec.source_devbox_id)
+            if devbox is None or devbox.status not in SNAPSHOTTABLE_STATUSES:
+                status = devbox.status if devbox else "gone"
+                raise CopyError(f"the devbox became {status} while its files were being copied")
             staging.rename(self.folder / rec.id)  # atomic: the snapshot appears whole or not at all
         except (CopyError, OSError) as exc:
             await asyncio.to_thread(remove_tree, staging)
@@ -252,6 +257,8 @@ class SnapshotService:
             await asyncio.to_thread(remove_tree, staging)
             raise
         try:
+            # A delete during the copy may have removed files before cp reached them.
+            check_usable(self.store.get(snapshot_id), snapshot_id, action="create a devbox from it")
             rec = await self.devboxes.create(rest)
             # No await between create() and here: the boot task create() spawned has not run
             # yet, so it finds the snapshot's files as the devbox's home.

@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,9 +47,10 @@ def _await_done(api: RunloopAPI, snapshot_id: str) -> DevboxSnapshotAsyncStatusV
 
 @dataclass
 class _Gate:
-    """Holds snapshot copies until ``release`` is set; then they fail if ``fail`` says so."""
+    """Holds snapshot copies until ``release`` is set (``entered`` once one waits); ``fail`` fails them."""
 
     release: threading.Event = field(default_factory=threading.Event)
+    entered: threading.Event = field(default_factory=threading.Event)
     fail: bool = False
 
 
@@ -60,13 +62,15 @@ def engine_with_copy(
     gate = _Gate()
 
     async def gated_copy(src: Path, dst: Path) -> None:
+        # Copies, then holds (as a long cp would) until released: what happens meanwhile races it.
+        await copy_tree(src, dst)
+        (dst / "partial").write_text("half")  # a half copy must never be seen
+        gate.entered.set()
         while not gate.release.is_set():
             await asyncio.sleep(0.01)
         if gate.fail:
-            dst.mkdir(parents=True)
-            (dst / "partial").write_text("half")  # a half copy must never be seen
             raise CopyError("No space left on device")
-        await copy_tree(src, dst)
+        (dst / "partial").unlink()
 
     monkeypatch.setattr(snapshots_module, "copy_tree", gated_copy)
     monkeypatch.setattr(snapshots_module, "_CLOSE_WAIT_SECONDS", 0.2)
@@ -370,3 +374,35 @@ def test_restart_keeps_snapshots_and_fails_those_in_progress(tmp_path: Path, htt
         fork = api.devboxes.create_and_await_running(snapshot_id=snap.id)
         assert api.devboxes.read_file_contents(fork.id, file_path="kept.txt") == "across restarts"
         api.devboxes.shutdown(fork.id)
+
+
+def test_a_shutdown_during_the_copy_fails_the_snapshot(
+    engine_with_copy: tuple[LocalEngine, RunloopAPI, _Gate],
+) -> None:
+    _, api, gate = engine_with_copy
+    box = api.devboxes.create_and_await_running()
+    started = api.devboxes.snapshot_disk_async(box.id)
+    api.devboxes.shutdown(box.id)  # deletes the files the copy is reading
+    gate.release.set()
+    done = _await_done(api, started.id)
+    assert done.status == "error" and "became shutdown" in (done.error_message or "")
+
+
+def test_a_delete_during_a_fork_refuses_the_fork(
+    engine_with_copy: tuple[LocalEngine, RunloopAPI, _Gate],
+) -> None:
+    _, api, gate = engine_with_copy
+    box = api.devboxes.create_and_await_running()
+    gate.release.set()
+    snap = api.devboxes.snapshot_disk(box.id)
+    gate.release.clear()
+    gate.entered.clear()
+    before = api.devboxes.list(include_total_count=True).total_count
+    with ThreadPoolExecutor(1) as pool:
+        fork = pool.submit(api.devboxes.create, snapshot_id=snap.id)
+        assert gate.entered.wait(10)
+        api.devboxes.disk_snapshots.delete(snap.id)
+        gate.release.set()
+        with pytest.raises(NotFoundError, match=snap.id):
+            fork.result(timeout=30)
+    assert api.devboxes.list(include_total_count=True).total_count == before
