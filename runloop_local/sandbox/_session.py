@@ -23,6 +23,8 @@ logger = logging.getLogger("runloop_local")
 
 KILLED_EXIT_CODE = 137
 """Exit code of executions still running when their sandbox ends (128 + SIGKILL)."""
+STOP_TIMEOUT = 10.0
+"""Seconds stop() waits for a SIGKILLed sandbox to close its pipes before giving up on it."""
 _STDERR_TAIL = 4096
 
 
@@ -218,7 +220,13 @@ class AgentSession(asyncio.SubprocessProtocol):
             init = _procs.children(transport.get_pid()) if self.isolation == "bwrap" else []
             with contextlib.suppress(ProcessLookupError):
                 transport.kill()
-            await asyncio.shield(self.closed)
+            try:
+                # Bounded: a stop that never returns would leave its devbox stuck forever.
+                await asyncio.wait_for(asyncio.shield(self.closed), STOP_TIMEOUT)
+            except asyncio.TimeoutError:
+                logger.warning(
+                    "the sandbox of %s did not close within %s s of SIGKILL", self.devbox_id, STOP_TIMEOUT
+                )
             if init and not await _procs.wait_ended(init, 5):
                 logger.warning("processes of the sandbox of %s outlived it by 5 s", self.devbox_id)
         transport.close()
