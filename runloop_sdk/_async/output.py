@@ -18,9 +18,10 @@ __all__ = ["StreamName", "LineCallback", "open_stream", "iter_lines", "read_all"
 StreamName = Literal["stdout", "stderr"]
 LineCallback = Callable[[str], Any]
 
-# Output streams stay open as long as the command runs, silent or not; a dropped connection is
-# detected by the transport and resumed from the last offset by the raw layer.
-STREAM_TIMEOUT = httpx.Timeout(None, connect=10.0)
+# Output streams stay open as long as the command runs, silent or not. A read timeout on a silent
+# stream only makes the raw layer reopen it from the last offset (it is not counted as a failure),
+# and it is how a connection that died without closing gets noticed at all.
+STREAM_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 
 def open_stream(
