@@ -81,6 +81,7 @@ def test_failing_launch_command_fails_the_devbox(api: RunloopAPI, new_devbox: Ne
         api.devboxes.execute(view.id, command="true", command_id="x")
 
 
+@pytest.mark.bwrap  # needs the sandbox: a private /tmp and the devbox user
 def test_environment_variables_and_file_mounts(api: RunloopAPI, new_devbox: NewDevbox) -> None:
     view = new_devbox(
         environment_variables={"GREETING": "hello there"},
@@ -92,6 +93,7 @@ def test_environment_variables_and_file_mounts(api: RunloopAPI, new_devbox: NewD
     assert result.stdout == "hello there\n[app]\nx=1\ntmp mount"
 
 
+@pytest.mark.bwrap  # needs the sandbox: a private /tmp and the devbox user
 def test_user_parameters(api: RunloopAPI, new_devbox: NewDevbox) -> None:
     view = new_devbox(launch_parameters={"user_parameters": {"username": "alice", "uid": 1234}})
     result = api.devboxes.execute(view.id, command="id -u; whoami", command_id="who")

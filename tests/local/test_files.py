@@ -21,6 +21,7 @@ def _run(api: RunloopAPI, devbox: DevboxView, command: str) -> str:
     return result.stdout or ""
 
 
+@pytest.mark.bwrap  # needs the sandbox: a private /tmp and the devbox user
 def test_write_then_read_and_see_it_inside(api: RunloopAPI, devbox: DevboxView) -> None:
     answer = api.devboxes.write_file_contents(devbox.id, file_path="notes/a.txt", contents="héllo\n")
     assert (answer.exit_status, answer.stdout, answer.stderr) == (0, "", "")
@@ -34,6 +35,7 @@ def test_write_then_read_and_see_it_inside(api: RunloopAPI, devbox: DevboxView) 
     assert api.devboxes.read_file_contents(devbox.id, file_path="inside.txt") == "from-inside\n"
 
 
+@pytest.mark.bwrap  # needs the sandbox: a private /tmp and the devbox user
 def test_upload_and_download_stream_binary_files(api: RunloopAPI, devbox: DevboxView, tmp_path: Path) -> None:
     data = os.urandom(3 * 1024 * 1024 + 17)
     source = tmp_path / "blob.bin"
@@ -61,6 +63,7 @@ def test_paths_outside_the_devbox_are_refused(api: RunloopAPI, devbox: DevboxVie
         api.devboxes.download_file(devbox.id, path=path).close()
 
 
+@pytest.mark.bwrap  # needs the sandbox: a private /tmp and the devbox user
 def test_symlinks_cannot_lead_out_of_the_devbox(
     api: RunloopAPI, devbox: DevboxView, engine: LocalEngine, tmp_path: Path
 ) -> None:

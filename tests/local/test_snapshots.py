@@ -124,6 +124,7 @@ def test_which_snapshots_and_devboxes_can_be_used() -> None:
 # -- end to end ---------------------------------------------------------------------------------
 
 
+@pytest.mark.bwrap  # needs the sandbox: a private /tmp and the devbox user
 def test_a_fork_starts_with_the_snapshot_files(
     api: RunloopAPI, new_devbox: Callable[..., DevboxView], engine: LocalEngine
 ) -> None:
