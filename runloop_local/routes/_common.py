@@ -19,6 +19,7 @@ __all__ = [
     "DEVBOX_REQUIRED_NULLABLE",
     "Endpoint",
     "check_enum",
+    "wait_request",
     "dump",
     "literal_values",
     "RouteTable",
@@ -113,6 +114,30 @@ def check_enum(field: str, values: Iterable[str], alias: Any) -> None:
 
 MAX_JSON_BODY_BYTES = 64 * 1024 * 1024
 """Largest JSON request body (file contents included); larger files go through upload_file."""
+
+
+def wait_request(
+    statuses: Iterable[str], timeout_seconds: int | None, alias: Any, max_seconds: int
+) -> tuple[list[str], int]:
+    """Checks a ``wait_for_status`` body, pure: the statuses to wait for and the hold in seconds.
+
+    Args:
+        statuses: The requested statuses.
+        timeout_seconds: The requested hold, or None for the longest.
+        alias: The Literal alias of the allowed statuses.
+        max_seconds: The longest hold this endpoint grants.
+
+    Raises:
+        ApiError: 400 when no status is given, one is unknown, or the timeout is negative.
+    """
+    wanted = list(statuses)
+    if not wanted:
+        raise bad_request("invalid field `statuses`: give at least one status")
+    check_enum("statuses", wanted, alias)
+    timeout = max_seconds if timeout_seconds is None else timeout_seconds
+    if timeout < 0:
+        raise bad_request("invalid field `timeout_seconds`: it must be 0 or more")
+    return wanted, min(timeout, max_seconds)
 
 
 async def _read_capped(request: Request) -> bytes:

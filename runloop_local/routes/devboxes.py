@@ -21,7 +21,6 @@ from ..errors import ApiError, bad_request
 from ._common import (
     DEVBOX_REQUIRED_NULLABLE,
     RouteTable,
-    check_enum,
     dump,
     json_body,
     literal_values,
@@ -29,6 +28,7 @@ from ._common import (
     query_int,
     respond,
     service,
+    wait_request,
 )
 from .snapshots import snapshots
 
@@ -107,15 +107,12 @@ async def keep_alive(request: Request) -> Response:
 
 async def wait_for_status(request: Request) -> Response:
     body = await json_body(request, DevboxWaitForStatusRequest)
-    if not body.statuses:
-        raise bad_request("invalid field `statuses`: give at least one status")
-    check_enum("statuses", body.statuses, DevboxViewStatus)
-    timeout = body.timeout_seconds if body.timeout_seconds is not None else DEVBOX_WAIT_MAX_SECONDS
-    if timeout < 0:
-        raise bad_request("invalid field `timeout_seconds`: it must be 0 or more")
+    statuses, timeout = wait_request(
+        body.statuses, body.timeout_seconds, DevboxViewStatus, DEVBOX_WAIT_MAX_SECONDS
+    )
     svc = service(request)
     id = request.path_params["id"]
-    rec = await svc.wait_for_status(id, list(body.statuses), min(timeout, DEVBOX_WAIT_MAX_SECONDS))
+    rec = await svc.wait_for_status(id, statuses, timeout)
     if rec is None:
         current = svc.get(id).status
         if current in ("shutdown", "failure"):

@@ -22,7 +22,7 @@ from runloop_api.types import (
 from ..errors import ApiError, bad_request
 from ..executions import parse_last_n, parse_offset
 from ..records import ExecutionRecord
-from ._common import RouteTable, check_enum, json_body, respond, service
+from ._common import RouteTable, check_enum, json_body, respond, service, wait_request
 
 __all__ = ["EXEC_WAIT_MAX_SECONDS", "ROUTES"]
 
@@ -85,15 +85,12 @@ async def retrieve(request: Request) -> Response:
 async def wait_for_status(request: Request) -> Response:
     body = await json_body(request, DevboxWaitForCommandRequest)
     last_n = parse_last_n(request.query_params.get("last_n"))
-    if not body.statuses:
-        raise bad_request("invalid field `statuses`: give at least one status")
-    check_enum("statuses", body.statuses, DevboxExecutionStatus)
-    timeout = body.timeout_seconds if body.timeout_seconds is not None else EXEC_WAIT_MAX_SECONDS
-    if timeout < 0:
-        raise bad_request("invalid field `timeout_seconds`: it must be 0 or more")
+    statuses, timeout = wait_request(
+        body.statuses, body.timeout_seconds, DevboxExecutionStatus, EXEC_WAIT_MAX_SECONDS
+    )
     svc = service(request)
     rec = _record(request)
-    reached = await svc.execs.wait(rec, list(body.statuses), min(timeout, EXEC_WAIT_MAX_SECONDS))
+    reached = await svc.execs.wait(rec, statuses, timeout)
     if reached is None:
         raise ApiError(
             408, f"execution {rec.id} did not reach {list(body.statuses)} in time; it is {rec.status}"

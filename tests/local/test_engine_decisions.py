@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -11,6 +12,7 @@ from runloop_local.errors import ApiError
 from runloop_local.executions import stdin_actions, stream_chunk, view_start, wait_is_over
 from runloop_local.reaper import Timers, timers_of
 from runloop_local.records import DevboxRecord
+from runloop_local.routes._common import wait_request
 
 
 @pytest.mark.parametrize(
@@ -86,3 +88,17 @@ def test_prepare_folders_writes_mounts_inside_the_devbox(tmp_path: Path) -> None
     with pytest.raises(ApiError) as caught:
         prepare_folders(tmp_path, {"/home/user/../../etc/x": "no"})
     assert caught.value.status == 400
+
+
+def test_wait_request_defaults_caps_and_rejects() -> None:
+    allowed = Literal["running", "shutdown"]
+    assert wait_request(["running"], None, allowed, 30) == (["running"], 30)
+    assert wait_request(("running", "shutdown"), 5, allowed, 30) == (["running", "shutdown"], 5)
+    assert wait_request(["running"], 99, allowed, 25) == (["running"], 25)
+    for statuses, timeout, needle in (
+        ([], 1, "statuses"),
+        (["bogus"], 1, "statuses"),
+        (["running"], -1, "timeout"),
+    ):
+        with pytest.raises(ApiError, match=needle):
+            wait_request(statuses, timeout, allowed, 30)
