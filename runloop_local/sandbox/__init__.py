@@ -16,12 +16,23 @@ its stdin and stdout pipes. What an execution leaves in the background keeps run
 """
 
 from ._start import start_sandbox
-from .contract import ExecHandle, Isolation, OutputCallback, Sandbox, SandboxError, SandboxSpec
+from .contract import (
+    ExecHandle,
+    Isolation,
+    OutputCallback,
+    PtyHandle,
+    PtySandbox,
+    Sandbox,
+    SandboxError,
+    SandboxSpec,
+)
 
 __all__ = [
     "ExecHandle",
     "Isolation",
     "OutputCallback",
+    "PtyHandle",
+    "PtySandbox",
     "Sandbox",
     "SandboxError",
     "SandboxSpec",

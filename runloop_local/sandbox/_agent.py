@@ -58,6 +58,7 @@ class Agent:
         self.home = os.getcwd()
         self.subreaper = False
         self.muted = False  # once ending: the engine may be gone, and nothing must stop the cleanup
+        self.terminals: Any = None  # _agent_pty.Terminals, made on the first PTY_OPEN
         self.bash = next((p for p in ("/bin/bash", "/usr/bin/bash") if os.path.exists(p)), "/bin/bash")
         import _signal  # type: ignore[import-not-found,unused-ignore]  # the builtin behind `signal`, without its 5 ms of enum imports
 
@@ -85,7 +86,7 @@ class Agent:
         self.flush()
         try:
             while True:
-                for fd, _events in self.poll.poll():
+                for fd, events in self.poll.poll():
                     if fd == 0:
                         if not self.read_requests():
                             return
@@ -98,6 +99,8 @@ class Agent:
                             self.write_stdin(ex)
                         else:
                             self.read_output(fd)
+                    elif self.terminals is not None and fd in self.terminals.by_fd:
+                        self.terminals.ready(fd, events)
                 self.flush()
         finally:
             self.kill_all()
@@ -115,6 +118,8 @@ class Agent:
             except Exception as exc:  # one bad request must not end the sandbox
                 if kind == wire.EXEC:
                     self.fail(exec_id, 126, f"bash: cannot start the command: {exc}\n")
+                elif kind == wire.PTY_OPEN:
+                    self.terminals_of_agent().fail(exec_id, f"cannot open the terminal: {exc}\r\n")
                 else:
                     self.send(wire.LOG, 0, f"request {kind} of execution {exec_id} failed: {exc!r}".encode())
         return True
@@ -128,6 +133,9 @@ class Agent:
             return
         if kind == wire.EXEC:
             self.start(exec_id, payload)
+            return
+        if wire.PTY_OPEN <= kind <= wire.PTY_CLOSE:
+            self.terminals_of_agent().handle(kind, exec_id, payload)
             return
         ex = self.execs.get(exec_id)
         if ex is None or ex.ended:
@@ -144,6 +152,16 @@ class Agent:
         elif kind == wire.SIGNAL:
             signum, group = wire.decode_signal(payload)
             self.signal_exec(ex, signum, group)
+
+    def terminals_of_agent(self) -> Any:
+        """The terminals (``_agent_pty``, imported on first use: it costs start time)."""
+        if self.terminals is None:
+            try:
+                from . import _agent_pty
+            except ImportError:  # run as a script: _agent_pty.py lies beside it
+                import _agent_pty  # type: ignore[import-not-found,no-redef,unused-ignore]
+            self.terminals = _agent_pty.Terminals(self)
+        return self.terminals
 
     def signal_exec(self, ex: _Exec, signum: int, group: bool) -> None:
         """Sends a signal to a command (its pid is its process group id); gone already is fine."""
@@ -276,7 +294,9 @@ class Agent:
             if pid == 0:
                 return
             ex = self.by_pid.pop(pid, None)
-            if ex is None:  # an orphan adopted by this subreaper
+            if ex is None:  # a terminal's shell, or an orphan adopted by this subreaper
+                if self.terminals is not None:
+                    self.terminals.reaped(pid, status)
                 continue
             for fd in list(ex.outputs):
                 # Bounded: a background process may be writing to the same pipe without end.
@@ -306,6 +326,8 @@ class Agent:
         """Kills every command and, when a subreaper, every descendant."""
         self.muted = True
         self.outbox.clear()
+        if self.terminals is not None:
+            self.terminals.kill_all()
         for ex in list(self.execs.values()):
             # An ended command's pid may be reused, but not while its group has members.
             for kill in (os.killpg,) if ex.ended else (os.killpg, os.kill):

@@ -14,6 +14,7 @@ from . import _procs
 from . import _wire as wire
 from ._bwrap import HOME
 from ._execution import Execution
+from ._terminal import Terminal
 from ._validate import env_fields, text_field
 from .contract import OutputCallback, SandboxError
 
@@ -65,7 +66,7 @@ class AgentSession(asyncio.SubprocessProtocol):
         self.ready: asyncio.Future[int] = loop.create_future()
         self.closed: asyncio.Future[None] = loop.create_future()
         self._inbox = bytearray()
-        self._executions: dict[int, Execution] = {}
+        self._executions: dict[int, Execution | Terminal] = {}  # and terminals: one id space
         self._next_id = 1
         self._running = True
         self._stderr = bytearray()
@@ -89,7 +90,7 @@ class AgentSession(asyncio.SubprocessProtocol):
             execution = self._executions.get(exec_id)
             if execution is not None:
                 execution.deliver(kind, payload)
-                if kind == wire.EXIT:
+                if kind in (wire.EXIT, wire.PTY_EXIT):
                     del self._executions[exec_id]
             elif kind == wire.READY and not self.ready.done():
                 self.ready.set_result(int(payload))
@@ -200,6 +201,31 @@ class AgentSession(asyncio.SubprocessProtocol):
                 self.send_nowait(wire.KILL, exec_id, b"g")
             raise
         return execution
+
+    async def open_pty(
+        self, *, cols: int, rows: int, on_output: OutputCallback, env: Mapping[str, str] | None = None
+    ) -> Terminal:
+        """Starts ``bash -i`` on a new pseudo-terminal through the agent; see ``PtySandbox.open_pty``.
+
+        Raises:
+            SandboxError: The sandbox has stopped, the request cannot be encoded, or bash could
+                not start.
+        """
+        fields = [str(int(cols)), str(int(rows)), *env_fields(env)]
+        term_id = self._next_id
+        self._next_id += 1
+        terminal = Terminal(self, term_id, on_output)
+        self.send_nowait(wire.PTY_OPEN, term_id, wire.encode_fields(fields))
+        self._executions[term_id] = terminal
+        try:
+            pid = await asyncio.shield(terminal.started)
+        except asyncio.CancelledError:  # nobody will hold the handle: do not leave the shell running
+            with contextlib.suppress(SandboxError):
+                self.send_nowait(wire.PTY_CLOSE, term_id, b"k")
+            raise
+        if pid == 0:
+            raise SandboxError(f"cannot open a terminal in devbox {self.devbox_id}: bash did not start")
+        return terminal
 
     async def stop(self) -> None:
         """Ends every process of the sandbox and waits for it to be gone."""

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from . import _agent, _wire
+from . import _agent, _agent_pty, _wire
 from ._bwrap import HOME, base_env, bwrap_args, etc_files
 from ._host import scan_host
 from ._session import AgentSession
@@ -30,6 +30,7 @@ _AGENT_FILE = Path(_agent.__file__)
 _AGENT_FILES = {
     f"{AGENT_DIR}/agent.py": _AGENT_FILE.read_bytes(),
     f"{AGENT_DIR}/_wire.py": Path(_wire.__file__).read_bytes(),
+    f"{AGENT_DIR}/_agent_pty.py": Path(_agent_pty.__file__).read_bytes(),
 }
 _PYTHON_FLAGS = ["-I", "-S", "-B"]
 """Isolated (no environment variables, user site or script folder), no site, no bytecode written."""

@@ -17,9 +17,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
-__all__ = ["SandboxSpec", "ExecHandle", "Sandbox", "SandboxError", "Isolation", "OutputCallback"]
+__all__ = [
+    "SandboxSpec",
+    "ExecHandle",
+    "Sandbox",
+    "SandboxError",
+    "Isolation",
+    "OutputCallback",
+    "PtyHandle",
+    "PtySandbox",
+]
 
 Isolation = Literal["auto", "bwrap", "none"]
 OutputCallback = Callable[[bytes], None]
@@ -114,4 +123,52 @@ class Sandbox(Protocol):
 
     async def stop(self) -> None:
         """Ends every process of the sandbox. Files under ``root`` are kept."""
+        ...
+
+
+class PtyHandle(Protocol):
+    """An interactive ``bash`` on a pseudo-terminal in a sandbox."""
+
+    @property
+    def pid(self) -> int:
+        """The shell's process id (in the sandbox's pid namespace when isolated)."""
+        ...
+
+    async def wait(self) -> int:
+        """Waits for the shell to end and returns its exit code, after all it printed was delivered."""
+        ...
+
+    async def write(self, data: bytes) -> None:
+        """Types ``data`` into the terminal."""
+        ...
+
+    async def resize(self, cols: int, rows: int) -> None:
+        """Sets the terminal's size (``TIOCSWINSZ``; its foreground process group gets SIGWINCH)."""
+        ...
+
+    async def signal(self, signum: int) -> None:
+        """Sends signal ``signum`` to the terminal's foreground process group."""
+        ...
+
+    async def close(self, *, force: bool = False) -> None:
+        """Hangs up: SIGHUP to the shell and the foreground group (SIGKILL with ``force``)."""
+        ...
+
+
+@runtime_checkable
+class PtySandbox(Sandbox, Protocol):
+    """A sandbox that can also open terminals (an optional part of the contract)."""
+
+    async def open_pty(
+        self, *, cols: int, rows: int, on_output: OutputCallback, env: Mapping[str, str] | None = None
+    ) -> PtyHandle:
+        """Starts ``bash -i`` as the devbox user in its home, on a new pseudo-terminal of ``cols`` x ``rows``.
+
+        The slave is the shell's controlling terminal (its own session). What the terminal
+        prints is handed to ``on_output`` in order, on the event loop. ``env`` is added to the
+        sandbox's base environment (``TERM`` is the caller's to set).
+
+        Raises:
+            SandboxError: The sandbox has stopped or the shell could not start.
+        """
         ...
