@@ -15,8 +15,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ._spec_operations import SPEC_OPERATIONS
 from .auth import BearerAuth
 from .errors import ApiError, error_response, handle_api_error, handle_unexpected
+from .objects import ObjectService
 from .routes import IMPLEMENTED
 from .routes._common import Endpoint
+from .routes.objects import SIGNED_ROUTES
 from .routing import RouteTable
 from .service import DevboxService
 from .snapshots import SnapshotService
@@ -47,6 +49,7 @@ def _table() -> RouteTable[Endpoint]:
         raise RuntimeError(f"routes not in the spec: {sorted(missing)}")
     for method, path, operation_id in SPEC_OPERATIONS:
         table.setdefault((method, path), _not_implemented(operation_id, method, path))
+    table.update({(m, p): e for m, p, e in SIGNED_ROUTES})  # presigned object URLs, not in the spec
     return RouteTable((m, p, e) for (m, p), e in table.items())
 
 
@@ -86,14 +89,17 @@ def build_app(service: DevboxService, token: str) -> Starlette:
     """
 
     snapshots = SnapshotService(service)
+    objects = ObjectService(service.data_dir)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.start()
         snapshots.start()
+        objects.start()
         try:
             yield
         finally:
+            objects.close()
             await snapshots.close()
             await service.close()
 
@@ -111,4 +117,5 @@ def build_app(service: DevboxService, token: str) -> Starlette:
     app.router.default = _dispatcher(_table())
     app.state.service = service
     app.state.snapshots = snapshots
+    app.state.objects = objects
     return app
