@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import devboxes, executions, files, observability, snapshots
+from . import devboxes, executions, files, objects, observability, snapshots
 from ._common import RouteTable
 
 __all__ = ["IMPLEMENTED"]
@@ -13,5 +13,6 @@ IMPLEMENTED: RouteTable = [
     *files.ROUTES,
     *observability.ROUTES,
     *snapshots.ROUTES,
+    *objects.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
