@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 from runloop_api_client import Runloop
 
 from runloop_local import LocalEngine
@@ -57,3 +58,24 @@ def test_official_client_snapshot_disk_and_create_from_it(engine: LocalEngine) -
         assert client.devboxes.disk_snapshots.query_status(snapshot.id).status == "deleted"
         for id in (devbox.id, fork.id):
             client.devboxes.shutdown(id)
+
+
+def test_official_client_object_upload_complete_download(engine: LocalEngine) -> None:
+    data = bytes(range(256)) * 4096  # 1 MiB, every byte value
+    with Runloop(bearer_token=engine.token, base_url=engine.base_url, max_retries=0) as client:
+        created = client.objects.create(
+            name="official.bin", content_type="binary", metadata={"by": "official"}
+        )
+        assert created.state == "UPLOADING" and created.upload_url
+        # As with the service's presigned URLs: a plain PUT, without the API key.
+        assert httpx.put(created.upload_url, content=data).status_code == 200
+        done = client.objects.complete(created.id)
+        assert (done.state, done.size_bytes, done.metadata) == ("READ_ONLY", len(data), {"by": "official"})
+        assert client.objects.retrieve(created.id).state == "READ_ONLY"
+        assert created.id in {o.id for o in client.objects.list(name="official").objects}
+        url = client.objects.download(created.id, duration_seconds=60).download_url
+        assert httpx.get(url).content == data
+        assert client.objects.list_public().objects == []
+        deleted = client.objects.delete(created.id)
+        assert deleted.state == "DELETED"
+        assert httpx.get(url).status_code == 404
