@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import os
+import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from runloop_sdk import Devbox, OutputLine, PollingTimeoutError, RunloopSDK
+from runloop_sdk import Devbox, NotFoundError, OutputLine, PollingTimeoutError, RunloopSDK
 
 
 @pytest.fixture
@@ -173,3 +176,49 @@ def test_snapshot_disk_then_create_devbox(local_sdk: RunloopSDK, devbox: Devbox)
     snapshot.delete()
     later.delete()
     assert snapshot.get_info().status == "deleted"
+
+
+def test_storage_objects_upload_download_delete(local_sdk: RunloopSDK, tmp_path: Path) -> None:
+    text = local_sdk.storage_object.upload_from_text(
+        "héllo, objects\n", name="greeting.txt", metadata={"k": "v"}
+    )
+    info = text.get_info()
+    assert (info.state, info.content_type, info.size_bytes, info.metadata) == (
+        "READ_ONLY",
+        "text",
+        len("héllo, objects\n".encode()),
+        {"k": "v"},
+    )
+    assert text.download_as_text() == "héllo, objects\n"
+
+    blob = os.urandom(2 * 1024 * 1024 + 1)
+    data = local_sdk.storage_object.upload_from_bytes(blob, name="blob.bin")
+    assert data.download_as_bytes() == blob
+    url = data.download_url(duration_seconds=60)
+    assert httpx.get(url).content == blob  # a presigned URL: no API key needed
+
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(3 * 1024 * 1024) + bytes(range(256)))
+    from_file = local_sdk.storage_object.upload_from_file(big)  # streamed from disk
+    assert from_file.get_info().name == "big.bin"
+    assert from_file.download_as_bytes() == big.read_bytes()
+
+    folder = tmp_path / "folder"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("a\n")
+    (folder / "sub" / "b.bin").write_bytes(b"\x00\xff" * 1000)
+    archive = local_sdk.storage_object.upload_from_dir(folder)
+    assert (archive.get_info().name, archive.get_info().content_type) == ("folder.tar.gz", "tgz")
+    with tarfile.open(fileobj=io.BytesIO(archive.download_as_bytes()), mode="r:gz") as tar:
+        assert sorted(tar.getnames()) == ["a.txt", "sub", "sub/b.bin"]
+        member = tar.extractfile("sub/b.bin")
+        assert member is not None and member.read() == b"\x00\xff" * 1000
+
+    listed = [o.id for o in local_sdk.storage_object.list(name="blob.bin")]
+    assert data.id in listed and text.id not in listed
+    assert local_sdk.storage_object.from_id(text.id).download_as_text() == "héllo, objects\n"
+    for obj in (text, data, from_file, archive):
+        obj.delete()
+        with pytest.raises(NotFoundError):
+            obj.get_info()
+    assert httpx.get(url).status_code == 404

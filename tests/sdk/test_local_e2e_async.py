@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import os
+import tarfile
 from pathlib import Path
 
+import httpx
 import pytest
 
-from runloop_sdk import AsyncRunloopSDK, PollingTimeoutError
+from runloop_sdk import AsyncRunloopSDK, NotFoundError, PollingTimeoutError
 
 
 async def test_quickstart_and_context_manager_on_error(local_async_sdk: AsyncRunloopSDK) -> None:
@@ -62,3 +66,37 @@ async def test_snapshot_disk_then_create_devbox(local_async_sdk: AsyncRunloopSDK
         assert [s.id async for s in local_async_sdk.snapshot.list(devbox_id=devbox.id)] == [snapshot.id]
         await snapshot.delete()
         assert (await snapshot.get_info()).status == "deleted"
+
+
+async def test_storage_objects_upload_download_delete(
+    local_async_sdk: AsyncRunloopSDK, tmp_path: Path
+) -> None:
+    sdk = local_async_sdk
+    text = await sdk.storage_object.upload_from_text("async text\n", name="async.txt")
+    assert (await text.get_info()).state == "READ_ONLY"
+    assert await text.download_as_text() == "async text\n"
+
+    blob = os.urandom(2 * 1024 * 1024 + 3)
+    data = await sdk.storage_object.upload_from_bytes(blob, name="async.bin", metadata={"suite": "async"})
+    assert await data.download_as_bytes() == blob
+    async with httpx.AsyncClient() as plain:  # a presigned URL: no API key needed
+        assert (await plain.get(await data.download_url(duration_seconds=30))).content == blob
+
+    source = tmp_path / "source.bin"
+    source.write_bytes(os.urandom(3 * 1024 * 1024))
+    from_file = await sdk.storage_object.upload_from_file(source, name="async-file.bin")
+    assert (await from_file.get_info()).size_bytes == source.stat().st_size
+    assert await from_file.download_as_bytes() == source.read_bytes()
+
+    folder = tmp_path / "tree"
+    folder.mkdir()
+    (folder / "x.txt").write_text("x\n")
+    archive = await sdk.storage_object.upload_from_dir(folder, name="tree.tgz")
+    with tarfile.open(fileobj=io.BytesIO(await archive.download_as_bytes()), mode="r:gz") as tar:
+        assert tar.getnames() == ["x.txt"]
+
+    assert [o.id async for o in sdk.storage_object.list(name="async.bin")] == [data.id]
+    for obj in (text, data, from_file, archive):
+        await obj.delete()
+        with pytest.raises(NotFoundError):
+            await obj.get_info()
