@@ -209,6 +209,21 @@ def test_a_delete_does_not_cut_a_download_short(api: RunloopAPI) -> None:
     assert _download(url)[0] == 404
 
 
+def test_a_delete_during_an_upload_keeps_nothing(api: RunloopAPI, engine: LocalEngine) -> None:
+    view = api.objects.create(name="racing", content_type="binary")
+    assert view.upload_url
+
+    def body() -> Iterator[bytes]:
+        yield b"a" * MiB
+        api.objects.delete(view.id)  # while the engine is still receiving
+        yield b"b" * MiB
+
+    response = httpx.put(view.upload_url, content=body(), timeout=60)
+    assert response.status_code == 404 and "not found" in response.json()["message"]
+    assert not (engine.data_dir / "objects" / view.id).exists()
+    assert not _staged(engine.data_dir)
+
+
 # -- signatures -----------------------------------------------------------------------------------
 
 
