@@ -217,7 +217,8 @@ class ObjectService:
             The number of bytes stored.
 
         Raises:
-            ApiError: 404 unknown or deleted (also during the upload); 409 completed; 413 too large.
+            ApiError: 404 unknown or deleted (also during the upload); 409 completed; 413 too large;
+                507 when the file cannot be written.
         """
         self._check_uploading(id)
         if declared is not None and declared > MAX_OBJECT_BYTES:
@@ -225,7 +226,10 @@ class ObjectService:
         self._staging.mkdir(parents=True, exist_ok=True)
         staging = self._staging / secrets.token_hex(8)
         try:
-            size = await _write(body, staging)
+            try:
+                size = await _write(body, staging)
+            except OSError as exc:  # a full disk, most likely
+                raise ApiError(507, f"the engine could not store the upload: {exc.strerror or exc}") from None
             self._check_uploading(id)  # a delete or complete may have come meanwhile
             # No await between the check and the rename: nothing else runs in between.
             os.replace(staging, self._path(id))

@@ -3,11 +3,12 @@ presigned download, delete; the signatures; sizes; expiry; restart; bad input.""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -376,6 +377,22 @@ def test_uploads_over_the_limit_are_413_and_keep_nothing(
     assert not _staged(engine.data_dir)
     assert _upload(view, b"x" * 1000).status_code == 200
     assert api.objects.complete(view.id).size_bytes == 1000
+
+
+def test_a_full_disk_fails_the_upload_cleanly(
+    api: RunloopAPI, engine: LocalEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def full(body: AsyncIterator[bytes], target: Path) -> int:
+        target.write_bytes(b"part")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(objects_module, "_write", full)
+    view = api.objects.create(name="full", content_type="binary")
+    response = _upload(view, b"data")
+    assert response.status_code == 507 and "No space left" in response.json()["message"]
+    assert not _staged(engine.data_dir)
+    with pytest.raises(BadRequestError, match="no contents yet"):
+        api.objects.complete(view.id)
 
 
 def test_a_client_that_hangs_up_mid_upload_leaves_nothing(api: RunloopAPI, engine: LocalEngine) -> None:
