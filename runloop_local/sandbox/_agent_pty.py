@@ -77,6 +77,9 @@ class Terminals:
             else:
                 self.kill(term, groups, _SIGHUP)
                 self.kill(term, groups, _SIGCONT)
+                # And hang the line up: a shell that got SIGHUP just before blocking in read()
+                # would miss it, but not the end of its terminal.
+                self.close_master(term)
 
     def foreground(self, term: Terminal) -> int:
         """The terminal's foreground process group (the shell's own when it cannot be read)."""
