@@ -43,7 +43,7 @@ def token_matches(authorization: bytes | None, token: str) -> bool:
 
 
 class BearerAuth:
-    """ASGI middleware answering 401 to any HTTP request without the right bearer token."""
+    """ASGI middleware answering 401 to any HTTP request or websocket upgrade without the right bearer token."""
 
     def __init__(self, app: ASGIApp, token: str) -> None:
         self.app = app
@@ -69,4 +69,28 @@ class BearerAuth:
                 )
                 await send({"type": "http.response.body", "body": body})
                 return
+        if scope["type"] == "websocket":  # terminals: the same header, no exemption
+            header = next((v for k, v in scope["headers"] if k == b"authorization"), None)
+            if not token_matches(header, self.token):
+                await _refuse_websocket(scope, receive, send)
+                return
         await self.app(scope, receive, send)
+
+
+async def _refuse_websocket(scope: Scope, receive: Receive, send: Send) -> None:
+    """Refuses a websocket upgrade: 401 where the server can answer HTTP, else close 1008 (403)."""
+    await receive()  # websocket.connect
+    if "websocket.http.response" not in scope.get("extensions", {}):
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    body = json.dumps(
+        {"message": "missing or wrong bearer token: send `Authorization: Bearer <token>`"}
+    ).encode()
+    await send(
+        {
+            "type": "websocket.http.response.start",
+            "status": 401,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "websocket.http.response.body", "body": body})
