@@ -10,15 +10,19 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from ._spec_operations import SPEC_OPERATIONS
 from .auth import BearerAuth
 from .errors import ApiError, error_response, handle_api_error, handle_unexpected
 from .objects import ObjectService
+from .pty_sessions import PtyService
 from .routes import IMPLEMENTED
 from .routes._common import Endpoint
 from .routes.objects import SIGNED_ROUTES
+from .routes.pty import deny_websocket, terminal_socket
 from .routing import RouteTable
 from .service import DevboxService
 from .snapshots import SnapshotService
@@ -55,6 +59,9 @@ def _table() -> RouteTable[Endpoint]:
 
 def _dispatcher(table: RouteTable[Endpoint]) -> ASGIApp:
     async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":  # the only websocket is a terminal's (a route of its own)
+            await deny_websocket(WebSocket(scope, receive, send), 404, f"no websocket at {scope['path']}")
+            return
         found = table.match(scope["method"], scope["path"])
         if found is None:
             raise HTTPException(404)
@@ -90,21 +97,24 @@ def build_app(service: DevboxService, token: str) -> Starlette:
 
     snapshots = SnapshotService(service)
     objects = ObjectService(service.data_dir)
+    pty = PtyService(service)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.start()
         snapshots.start()
         objects.start()
+        pty.start()
         try:
             yield
         finally:
+            await pty.stop()
             objects.close()
             await snapshots.close()
             await service.close()
 
     app = Starlette(
-        routes=[],
+        routes=[WebSocketRoute("/pty/{session_name}", terminal_socket)],
         middleware=[Middleware(BearerAuth, token=token)],
         exception_handlers={
             ApiError: handle_api_error,
@@ -118,4 +128,5 @@ def build_app(service: DevboxService, token: str) -> Starlette:
     app.state.service = service
     app.state.snapshots = snapshots
     app.state.objects = objects
+    app.state.pty = pty
     return app
