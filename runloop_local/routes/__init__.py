@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import devboxes, executions, files, objects, observability, snapshots
+from . import devboxes, executions, files, objects, observability, pty, snapshots
 from ._common import RouteTable
 
 __all__ = ["IMPLEMENTED"]
@@ -14,5 +14,6 @@ IMPLEMENTED: RouteTable = [
     *observability.ROUTES,
     *snapshots.ROUTES,
     *objects.ROUTES,
+    *pty.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
