@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -83,13 +84,20 @@ class AsyncPtySession:
         message = await self._socket().recv()
         return message.encode() if isinstance(message, str) else bytes(message)
 
+    async def _control(self, **params: Any) -> PtyControlResultView:
+        # The devbox goes along, as on connect: session names are chosen per devbox, so two
+        # devboxes may each have a "main".
+        return await self._ctx.api.pty.control(
+            self.name, extra_query={"devbox_id": self._devbox_id}, **params
+        )
+
     async def resize(self, cols: int, rows: int) -> PtyControlResultView:
         """Changes the terminal's size."""
-        return await self._ctx.api.pty.control(self.name, action="resize", cols=cols, rows=rows)
+        return await self._control(action="resize", cols=cols, rows=rows)
 
     async def signal(self, signal: str) -> PtyControlResultView:
         """Sends a signal (``"SIGINT"``, ``"SIGTERM"``, ...) to the terminal's foreground process."""
-        return await self._ctx.api.pty.control(self.name, action="signal", signal=signal)
+        return await self._control(action="signal", signal=signal)
 
     async def reconnect(self) -> None:
         """Drops the current connection and reattaches to the same session by name."""
@@ -105,7 +113,7 @@ class AsyncPtySession:
     async def close(self) -> None:
         """Ends the session on the server and closes the connection."""
         try:
-            await self._ctx.api.pty.control(self.name, action="close")
+            await self._control(action="close")
         finally:
             await self.detach()
 

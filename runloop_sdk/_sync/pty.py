@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 from websockets.sync.client import ClientConnection, connect
 
@@ -80,13 +81,18 @@ class PtySession:
         message = self._socket().recv()
         return message.encode() if isinstance(message, str) else bytes(message)
 
+    def _control(self, **params: Any) -> PtyControlResultView:
+        # The devbox goes along, as on connect: session names are chosen per devbox, so two
+        # devboxes may each have a "main".
+        return self._ctx.api.pty.control(self.name, extra_query={"devbox_id": self._devbox_id}, **params)
+
     def resize(self, cols: int, rows: int) -> PtyControlResultView:
         """Changes the terminal's size."""
-        return self._ctx.api.pty.control(self.name, action="resize", cols=cols, rows=rows)
+        return self._control(action="resize", cols=cols, rows=rows)
 
     def signal(self, signal: str) -> PtyControlResultView:
         """Sends a signal (``"SIGINT"``, ``"SIGTERM"``, ...) to the terminal's foreground process."""
-        return self._ctx.api.pty.control(self.name, action="signal", signal=signal)
+        return self._control(action="signal", signal=signal)
 
     def reconnect(self) -> None:
         """Drops the current connection and reattaches to the same session by name."""
@@ -102,7 +108,7 @@ class PtySession:
     def close(self) -> None:
         """Ends the session on the server and closes the connection."""
         try:
-            self._ctx.api.pty.control(self.name, action="close")
+            self._control(action="close")
         finally:
             self.detach()
 

@@ -1,4 +1,4 @@
-"""Terminal sessions against a small websockets server run by the test (the engine has no PTY yet)."""
+"""Terminal sessions against a small websockets server run by the test (the protocol the local engine serves)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ async def test_async_pty_session(async_sdk: AsyncRunloopSDK, fake: FakeRunloop) 
         await session.close()
         assert [c["action"] for c in fake.pty_controls] == ["resize", "signal", "close"]
         assert fake.pty_controls[0] == {"session": "main", "action": "resize", "cols": 120, "rows": 40}
+        assert fake.requests[-1].url.params["devbox_id"] == "dbx_1"  # controls name their devbox too
         with pytest.raises(RuntimeError, match="not connected"):
             await session.send("x")
 
