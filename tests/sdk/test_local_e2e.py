@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import os
 import tarfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from runloop_sdk import Devbox, NotFoundError, OutputLine, PollingTimeoutError, RunloopSDK
+from runloop_sdk import Devbox, NotFoundError, OutputLine, PollingTimeoutError, PtySession, RunloopSDK
 
 
 @pytest.fixture
@@ -222,3 +223,41 @@ def test_storage_objects_upload_download_delete(local_sdk: RunloopSDK, tmp_path:
         with pytest.raises(NotFoundError):
             obj.get_info()
     assert httpx.get(url).status_code == 404
+
+
+def _read_until(session: PtySession, needle: bytes, screen: bytearray) -> None:
+    deadline = time.monotonic() + 15
+    while needle not in screen:
+        assert time.monotonic() < deadline, f"{needle!r} never came; the screen: {bytes(screen)!r}"
+        screen += session.receive()
+
+
+def test_pty_session_typing_reattach_resize_interrupt_close(local_sdk: RunloopSDK, devbox: Devbox) -> None:
+    session = devbox.pty.connect("main", cols=100, rows=30)
+    assert session.view is not None and (session.view.created, session.view.attached) == (True, False)
+    screen = bytearray()
+    session.send("echo hi-$((1+1)); cd /tmp\r")
+    _read_until(session, b"hi-2", screen)
+    session.send("sleep 0.5; echo away-$((40+2))\r")
+    session.detach()  # the shell goes on; what it prints meanwhile is kept
+    time.sleep(1)
+    again = devbox.pty.connect("main")
+    assert again.view is not None and (again.view.created, again.view.attached) == (False, True)
+    screen = bytearray()
+    _read_until(again, b"away-42", screen)
+    again.resize(132, 43)
+    again.send('echo "<$(stty size)> <$PWD>"\r')
+    _read_until(again, b"<43 132> </tmp>", screen)
+    again.send("sleep 30\r")
+    time.sleep(0.5)
+    again.signal("SIGINT")
+    again.send('echo "<$?>"\r')
+    _read_until(again, b"<130>", screen)
+
+    # Another devbox with a session of the same name: controls reach the right one.
+    with local_sdk.devbox.create(name="e2e-pty-other") as other, other.pty.connect("main") as second:
+        second.resize(50, 10)
+        again.send('echo "<$(stty size)>"\r')
+        _read_until(again, b"<43 132>", screen)
+    again.close()
+    assert devbox.pty.connect("main").view.created  # type: ignore[union-attr]  # a fresh shell

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runloop_sdk import AsyncRunloopSDK, NotFoundError, PollingTimeoutError
+from runloop_sdk import AsyncPtySession, AsyncRunloopSDK, NotFoundError, PollingTimeoutError
 
 
 async def test_quickstart_and_context_manager_on_error(local_async_sdk: AsyncRunloopSDK) -> None:
@@ -100,3 +100,33 @@ async def test_storage_objects_upload_download_delete(
         await obj.delete()
         with pytest.raises(NotFoundError):
             await obj.get_info()
+
+
+async def test_pty_session_async(local_async_sdk: AsyncRunloopSDK) -> None:
+    async def read_until(session: AsyncPtySession, needle: bytes) -> None:
+        async def read() -> None:
+            screen = bytearray()
+            while needle not in screen:
+                screen += await session.receive()
+
+        await asyncio.wait_for(read(), 15)
+
+    async with await local_async_sdk.devbox.create(name="async-pty") as devbox:
+        async with await devbox.pty.connect("work", cols=90, rows=20) as session:
+            assert session.view is not None and session.view.created
+            await session.send(b'cd /tmp; echo "<$(stty size)>"\r')
+            await read_until(session, b"<20 90>")
+            await session.reconnect()  # same shell, by name
+            assert session.view.attached and not session.view.created
+            await session.resize(120, 40)
+            await session.send('echo "<$(stty size)> <$PWD>"\r')
+            await read_until(session, b"<40 120> </tmp>")
+            await session.send("sleep 30\r")
+            await asyncio.sleep(0.5)
+            await session.signal("SIGINT")
+            await session.send('echo "<$?>"\r')
+            await read_until(session, b"<130>")
+        with pytest.raises(NotFoundError):  # closed on exit
+            await local_async_sdk.api.pty.control(
+                "work", action="close", extra_query={"devbox_id": devbox.id}
+            )
