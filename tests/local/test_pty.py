@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -12,12 +12,14 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from runloop_api import AuthenticationError, BadRequestError, NotFoundError, RunloopAPI
+from runloop_api import APIStatusError, AuthenticationError, BadRequestError, NotFoundError, RunloopAPI
 from runloop_api.types import DevboxView
 from runloop_local import LocalEngine
+from runloop_local.sandbox import OutputCallback, PtyHandle, Sandbox, SandboxError, SandboxSpec
 from runloop_sdk._base.websocket import WebsocketOptions
 
 from ._spec_check import ValidatingClient
+from .test_engine_fake_sandbox import _SlowSandbox
 from .test_sandbox_runtime import HAS_BWRAP, host_processes_with
 
 TIMEOUT = 15.0
@@ -360,3 +362,32 @@ def test_pty_rules() -> None:
             signal_number(bad_signal)
     assert websocket_url("http://h:1/pty/x", "dbx_1") == "ws://h:1/pty/x?devbox_id=dbx_1"
     assert websocket_url("https://h/pty/x", "a b") == "wss://h/pty/x?devbox_id=a+b"
+
+
+class _NoTerminals(_SlowSandbox):
+    """A sandbox of the base contract only: no ``open_pty``."""
+
+
+class _FullSandbox(_SlowSandbox):
+    """A sandbox whose terminals cannot start."""
+
+    async def open_pty(
+        self, *, cols: int, rows: int, on_output: OutputCallback, env: Mapping[str, str] | None = None
+    ) -> PtyHandle:
+        raise SandboxError("out of pseudo-terminals")
+
+
+@pytest.mark.parametrize(("kind", "status"), [(_NoTerminals, 501), (_FullSandbox, 503)])
+def test_sandboxes_that_cannot_open_terminals(kind: type[_SlowSandbox], status: int) -> None:
+    async def start(spec: SandboxSpec) -> Sandbox:
+        return kind(spec)
+
+    with (
+        LocalEngine(start_sandbox=start) as engine,
+        RunloopAPI(base_url=engine.base_url, bearer_token=engine.token, max_retries=0) as api,
+    ):
+        view = api.devboxes.create_and_await_running()
+        with pytest.raises(APIStatusError) as failed:
+            api.pty.connect("main", extra_query={"devbox_id": view.id})
+        assert failed.value.status_code == status
+        assert "terminal" in str(failed.value)
