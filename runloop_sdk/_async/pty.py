@@ -9,6 +9,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from runloop_api.types import PtyConnectView, PtyControlResultView
 
+from .._base.urls import websocket_url
 from .._base.websocket import AsyncWebsocketOptions
 from ._context import AsyncClientContext
 
@@ -65,9 +66,8 @@ class AsyncPtySession:
         if not view.connect_url:
             raise RuntimeError(f"the server gave no websocket URL for terminal session {self.name!r}")
         headers = {"Authorization": f"Bearer {self._ctx.api.bearer_token}"}
-        self._ws = await connect(
-            view.connect_url, additional_headers=headers, **AsyncWebsocketOptions.extra()
-        )
+        url = websocket_url(self._ctx.api.base_url, view.connect_url)
+        self._ws = await connect(url, additional_headers=headers, **AsyncWebsocketOptions.extra())
         self.view = view
 
     def _socket(self) -> ClientConnection:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-__all__ = ["tunnel_url", "parse_cursor_position"]
+__all__ = ["tunnel_url", "parse_cursor_position", "websocket_url"]
 
 
 def tunnel_url(base_url: str, tunnel_key: str, port: int) -> str:
@@ -19,6 +19,23 @@ def tunnel_url(base_url: str, tunnel_key: str, port: int) -> str:
     host = urlsplit(base_url).hostname or "runloop.ai"
     domain = host[4:] if host.startswith("api.") else host
     return f"https://{port}-{tunnel_key}.tunnel.{domain}"
+
+
+def websocket_url(base_url: str, connect_url: str) -> str:
+    """The absolute websocket URL of a terminal session.
+
+    The API may answer a server-relative ``connect_url`` (``/pty/...``); it is resolved against
+    the API's base URL, with ``http`` turned into ``ws`` and ``https`` into ``wss``. An absolute
+    ``ws://``/``wss://`` URL is kept as given.
+    """
+    if connect_url.startswith(("ws://", "wss://")):
+        return connect_url
+    absolute = urljoin(base_url.rstrip("/") + "/", connect_url)
+    if absolute.startswith("https://"):
+        return "wss://" + absolute[len("https://") :]
+    if absolute.startswith("http://"):
+        return "ws://" + absolute[len("http://") :]
+    raise ValueError(f"cannot open a websocket to {connect_url!r}: expected a ws(s) URL or a path")
 
 
 _NUMBERS = re.compile(r"-?\d+")

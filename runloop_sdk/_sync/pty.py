@@ -10,6 +10,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from runloop_api.types import PtyConnectView, PtyControlResultView
 
+from .._base.urls import websocket_url
 from .._base.websocket import WebsocketOptions
 from ._context import ClientContext
 
@@ -64,7 +65,8 @@ class PtySession:
         if not view.connect_url:
             raise RuntimeError(f"the server gave no websocket URL for terminal session {self.name!r}")
         headers = {"Authorization": f"Bearer {self._ctx.api.bearer_token}"}
-        self._ws = connect(view.connect_url, additional_headers=headers, **WebsocketOptions.extra())
+        url = websocket_url(self._ctx.api.base_url, view.connect_url)
+        self._ws = connect(url, additional_headers=headers, **WebsocketOptions.extra())
         self.view = view
 
     def _socket(self) -> ClientConnection:

@@ -19,7 +19,7 @@ from runloop_sdk._base.output import LineSplitter, OutputLine, count_lines, need
 from runloop_sdk._base.polling import PollClock, long_poll_hold, next_wait, should_stop
 from runloop_sdk._base.states import blueprint_outcome, devbox_reached, snapshot_completed
 from runloop_sdk._base.tasks import AsyncTaskGroup, CallbackLock, TaskGroup
-from runloop_sdk._base.urls import parse_cursor_position, tunnel_url
+from runloop_sdk._base.urls import parse_cursor_position, tunnel_url, websocket_url
 
 
 def test_splitter_handles_split_lines_and_offsets() -> None:
@@ -126,6 +126,14 @@ def test_urls_and_parsing() -> None:
     assert parse_cursor_position("X=5,Y=-7") == (5, -7)
     with pytest.raises(ValueError):
         parse_cursor_position("nothing")
+
+
+def test_websocket_url_resolves_server_relative_paths() -> None:
+    assert websocket_url("https://api.runloop.ai", "/pty/main?d=1") == "wss://api.runloop.ai/pty/main?d=1"
+    assert websocket_url("http://127.0.0.1:8733/", "/pty/x") == "ws://127.0.0.1:8733/pty/x"
+    assert websocket_url("https://api.runloop.ai", "wss://other.host/pty/x") == "wss://other.host/pty/x"
+    with pytest.raises(ValueError, match="websocket"):
+        websocket_url("https://api.runloop.ai", "ftp://nope/pty")
 
 
 def test_archive_helpers(tmp_path: Path) -> None:
