@@ -17,6 +17,8 @@ from typing import Any
 
 from runloop_api.types import ObjectView
 
+from .sql_queries import metadata_keys, metadata_values, newest_first_page
+
 __all__ = ["ObjectFilter", "ObjectRecord", "ObjectStore"]
 
 _SCHEMA = """
@@ -170,7 +172,7 @@ class ObjectStore:
         Returns:
             ``(page, has_more, total_count)``; the total counts every match, not only this page.
         """
-        clauses, args = ["1"], list[Any]()
+        clauses, args = list[str](), list[Any]()
         if where.name is not None:
             clauses.append("name LIKE ? ESCAPE '\\'")
             args.append(_like(where.name))
@@ -184,35 +186,17 @@ class ObjectStore:
             clauses.append("(id = ? OR name LIKE ? ESCAPE '\\')")
             args += [where.search, _like(where.search)]
         with self._lock:
-            condition = " AND ".join(clauses)
-            total = int(
-                self._db.execute(f"SELECT COUNT(*) FROM objects WHERE {condition}", args).fetchone()[0]
+            rows, has_more, total = newest_first_page(
+                self._db, "objects", clauses, args, limit=limit, starting_after=starting_after
             )
-            if starting_after is not None:
-                row = self._db.execute("SELECT seq FROM objects WHERE id = ?", (starting_after,)).fetchone()
-                if row is not None:
-                    condition += " AND seq < ?"
-                    args.append(row[0])
-            rows = self._db.execute(
-                f"SELECT data FROM objects WHERE {condition} ORDER BY seq DESC LIMIT ?", [*args, limit + 1]
-            ).fetchall()
-        page = [ObjectRecord.from_json(json.loads(r[0])) for r in rows[:limit]]
-        return page, len(rows) > limit, total
+        return [ObjectRecord.from_json(json.loads(r)) for r in rows], has_more, total
 
     def metadata_keys(self) -> list[str]:
         """Every metadata key of an object, sorted."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT DISTINCT j.key FROM objects, json_each(objects.data, '$.metadata') AS j ORDER BY 1"
-            ).fetchall()
-        return [str(r[0]) for r in rows]
+            return metadata_keys(self._db, "objects")
 
     def metadata_values(self, key: str) -> list[str]:
         """Every value of metadata ``key`` across objects, sorted."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT DISTINCT j.value FROM objects, json_each(objects.data, '$.metadata') AS j "
-                "WHERE j.key = ? ORDER BY 1",
-                (key,),
-            ).fetchall()
-        return [str(r[0]) for r in rows]
+            return metadata_values(self._db, "objects", key)

@@ -16,6 +16,8 @@ from typing import Any
 
 from runloop_api.types import DevboxDiskSnapshotView, DevboxSnapshotAsyncStatusView
 
+from .sql_queries import metadata_keys, metadata_values, newest_first_page
+
 __all__ = ["MetadataFilter", "SnapshotRecord", "SnapshotStore"]
 
 _SCHEMA = """
@@ -157,38 +159,17 @@ class SnapshotStore:
             )
             args += [key, *values]
         with self._lock:
-            where = " AND ".join(clauses)
-            total = int(
-                self._db.execute(f"SELECT COUNT(*) FROM disk_snapshots WHERE {where}", args).fetchone()[0]
+            rows, has_more, total = newest_first_page(
+                self._db, "disk_snapshots", clauses, args, limit=limit, starting_after=starting_after
             )
-            if starting_after is not None:
-                row = self._db.execute(
-                    "SELECT seq FROM disk_snapshots WHERE id = ?", (starting_after,)
-                ).fetchone()
-                if row is not None:
-                    where += " AND seq < ?"
-                    args.append(row[0])
-            rows = self._db.execute(
-                f"SELECT data FROM disk_snapshots WHERE {where} ORDER BY seq DESC LIMIT ?", [*args, limit + 1]
-            ).fetchall()
-        page = [SnapshotRecord.from_json(json.loads(r[0])) for r in rows[:limit]]
-        return page, len(rows) > limit, total
+        return [SnapshotRecord.from_json(json.loads(r)) for r in rows], has_more, total
 
     def metadata_keys(self) -> list[str]:
         """Every metadata key of a snapshot that is not deleted, sorted."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT DISTINCT j.key FROM disk_snapshots, json_each(disk_snapshots.data, '$.metadata') AS j "
-                "WHERE status != 'deleted' ORDER BY 1"
-            ).fetchall()
-        return [str(r[0]) for r in rows]
+            return metadata_keys(self._db, "disk_snapshots", "status != 'deleted'")
 
     def metadata_values(self, key: str) -> list[str]:
         """Every value of metadata ``key`` across snapshots that are not deleted, sorted."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT DISTINCT j.value FROM disk_snapshots, json_each(disk_snapshots.data, '$.metadata') AS j "
-                "WHERE status != 'deleted' AND j.key = ? ORDER BY 1",
-                (key,),
-            ).fetchall()
-        return [str(r[0]) for r in rows]
+            return metadata_values(self._db, "disk_snapshots", key, "status != 'deleted'")

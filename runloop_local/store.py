@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .records import DevboxRecord, ExecutionRecord
+from .sql_queries import metadata_keys, metadata_values, newest_first_page
 
 __all__ = ["Store"]
 
@@ -152,22 +153,12 @@ class Store:
         Returns:
             ``(page, has_more, total_count)``; the total counts every match, not only this page.
         """
-        where, args = ("WHERE status = ?", [status]) if status else ("", [])
+        clauses, args = (["status = ?"], [status]) if status else ([], [])
         with self._lock:
-            total = int(self._db.execute(f"SELECT COUNT(*) FROM devboxes {where}", args).fetchone()[0])
-            if starting_after is not None:
-                cursor = self._db.execute(
-                    "SELECT seq FROM devboxes WHERE id = ?", (starting_after,)
-                ).fetchone()
-                seq_limit = cursor[0] if cursor else None
-                if seq_limit is not None:
-                    where = (where + " AND" if where else "WHERE") + " seq < ?"
-                    args = [*args, seq_limit]
-            rows = self._db.execute(
-                f"SELECT data FROM devboxes {where} ORDER BY seq DESC LIMIT ?", [*args, limit + 1]
-            ).fetchall()
-        page = [DevboxRecord.from_json(json.loads(r[0])) for r in rows[:limit]]
-        return page, len(rows) > limit, total
+            rows, has_more, total = newest_first_page(
+                self._db, "devboxes", clauses, args, limit=limit, starting_after=starting_after
+            )
+        return [DevboxRecord.from_json(json.loads(r)) for r in rows], has_more, total
 
     def has_devbox_seq(self, id: str) -> bool:
         """Whether a devbox with this id exists (for cursors)."""
@@ -177,20 +168,12 @@ class Store:
     def metadata_keys(self) -> list[str]:
         """Every metadata key of any devbox, sorted."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT DISTINCT j.key FROM devboxes, json_each(devboxes.data, '$.metadata') AS j ORDER BY 1"
-            ).fetchall()
-        return [str(r[0]) for r in rows]
+            return metadata_keys(self._db, "devboxes")
 
     def metadata_values(self, key: str) -> list[str]:
         """Every value of metadata ``key`` across devboxes, sorted."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT DISTINCT j.value FROM devboxes, json_each(devboxes.data, '$.metadata') AS j "
-                "WHERE j.key = ? ORDER BY 1",
-                (key,),
-            ).fetchall()
-        return [str(r[0]) for r in rows]
+            return metadata_values(self._db, "devboxes", key)
 
     # -- executions -----------------------------------------------------------------------------
 
