@@ -7,16 +7,14 @@ row is removed: the service says "deleted" once, in the answer of the delete, th
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import sqlite3
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from runloop_api.types import ObjectView
 
+from .json_record import JsonRecord, open_table
 from .sql_queries import metadata_keys, metadata_values, newest_first_page
 
 __all__ = ["ObjectFilter", "ObjectRecord", "ObjectStore"]
@@ -37,7 +35,7 @@ CREATE INDEX IF NOT EXISTS objects_expiry ON objects (delete_after_time_ms)
 
 
 @dataclass
-class ObjectRecord:
+class ObjectRecord(JsonRecord):
     """Everything kept about one storage object (stored as JSON).
 
     ``state`` is ``UPLOADING`` (bytes may be PUT to the upload URL) or ``READ_ONLY`` (completed;
@@ -52,16 +50,6 @@ class ObjectRecord:
     metadata: dict[str, str] = field(default_factory=dict)
     size_bytes: int | None = None
     delete_after_time_ms: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The record as plain data."""
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ObjectRecord:
-        """A record from :meth:`to_json` output (unknown keys ignored, so old rows still load)."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
 
     def view(self, *, upload_url: str | None = None) -> ObjectView:
         """The spec's ObjectView (``upload_url`` only in the answer of create)."""
@@ -105,11 +93,7 @@ class ObjectStore:
     """
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
-        self._lock = threading.RLock()
-        with self._lock:
-            self._db.executescript(_SCHEMA)
+        self._db, self._lock = open_table(path, _SCHEMA)
 
     def close(self) -> None:
         """Closes the connection."""

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 from runloop_api.types import DevboxAsyncExecutionDetailView, DevboxView
 
 from .executions import tail_lines
+from .json_record import JsonRecord
 
 __all__ = ["DevboxRecord", "ExecutionRecord", "execution_view"]
 
 
 @dataclass
-class DevboxRecord:
+class DevboxRecord(JsonRecord):
     """Everything kept about one devbox (stored as JSON)."""
 
     id: str
@@ -32,16 +32,6 @@ class DevboxRecord:
     shutdown_reason: str | None = None
     keep_alive_since_ms: int = 0
     entrypoint_execution_id: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The record as plain data."""
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> DevboxRecord:
-        """A record from :meth:`to_json` output (unknown keys ignored, so old rows still load)."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
 
     def view(self) -> DevboxView:
         """The spec's DevboxView of this devbox."""

@@ -6,16 +6,14 @@ snapshot code needs nothing from :class:`.store.Store`.
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import sqlite3
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from runloop_api.types import DevboxDiskSnapshotView, DevboxSnapshotAsyncStatusView
 
+from .json_record import JsonRecord, open_table
 from .sql_queries import metadata_keys, metadata_values, newest_first_page
 
 __all__ = ["MetadataFilter", "SnapshotRecord", "SnapshotStore"]
@@ -37,7 +35,7 @@ MetadataFilter = tuple[str, tuple[str, ...]]
 
 
 @dataclass
-class SnapshotRecord:
+class SnapshotRecord(JsonRecord):
     """Everything kept about one disk snapshot (stored as JSON).
 
     ``status`` is ``in_progress``, ``complete``, ``error`` (``error_message`` says why) or
@@ -53,16 +51,6 @@ class SnapshotRecord:
     metadata: dict[str, str] = field(default_factory=dict)
     size_bytes: int | None = None
     error_message: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The record as plain data."""
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SnapshotRecord:
-        """A record from :meth:`to_json` output (unknown keys ignored, so old rows still load)."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
 
     def view(self) -> DevboxDiskSnapshotView:
         """The spec's DevboxDiskSnapshotView of this snapshot."""
@@ -95,10 +83,7 @@ class SnapshotStore:
     """
 
     def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
-        self._lock = threading.RLock()
-        with self._lock:
-            self._db.executescript(_SCHEMA)
+        self._db, self._lock = open_table(path, _SCHEMA)
 
     def close(self) -> None:
         """Closes the connection."""
