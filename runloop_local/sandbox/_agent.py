@@ -54,6 +54,9 @@ class Agent:
         self.by_pid: dict[int, _Exec] = {}
         self.by_fd: dict[int, _Exec] = {}
         self.poll = select.poll()
+        # Descriptors closed while one batch of poll events is handled: a later event of the
+        # batch for the same number is stale, even when a new pipe has taken that number since.
+        self.closed_in_batch: set[int] = set()
         self.env: dict[str, str] = {}
         self.home = os.getcwd()
         self.subreaper = False
@@ -86,7 +89,10 @@ class Agent:
         self.flush()
         try:
             while True:
+                self.closed_in_batch.clear()
                 for fd, events in self.poll.poll():
+                    if fd in self.closed_in_batch:
+                        continue
                     if fd == 0:
                         if not self.read_requests():
                             return
@@ -239,6 +245,13 @@ class Agent:
         self.send(wire.STDERR, exec_id, message.encode("utf-8", "surrogateescape"))
         self.send(wire.EXIT, exec_id, str(code).encode())
 
+    def close_fd(self, fd: int, *, registered: bool) -> None:
+        """Closes a descriptor, marking the events of this batch for its number as stale."""
+        if registered:
+            self.poll.unregister(fd)
+        os.close(fd)
+        self.closed_in_batch.add(fd)
+
     def write_stdin(self, ex: _Exec) -> None:
         assert ex.stdin is not None
         try:
@@ -246,7 +259,6 @@ class Agent:
         except BlockingIOError:
             return
         except OSError:  # the command closed its stdin: what is left cannot be delivered
-            ex.pending.clear()
             self.close_stdin(ex)
             return
         del ex.pending[:written]
@@ -258,11 +270,9 @@ class Agent:
     def close_stdin(self, ex: _Exec) -> None:
         if ex.stdin is None:
             return
-        if ex.pending:
-            self.poll.unregister(ex.stdin)
-            ex.pending.clear()
         del self.by_fd[ex.stdin]
-        os.close(ex.stdin)
+        self.close_fd(ex.stdin, registered=bool(ex.pending))
+        ex.pending.clear()
         ex.stdin = None
 
     def read_output(self, fd: int) -> bool:
@@ -273,10 +283,9 @@ class Agent:
         except BlockingIOError:
             return False
         if not data:
-            self.poll.unregister(fd)
             del self.by_fd[fd]
             del ex.outputs[fd]
-            os.close(fd)
+            self.close_fd(fd, registered=True)
             self.forget(ex)
             return False
         if not ex.ended:

@@ -183,9 +183,8 @@ class Terminals:
 
     def close_master(self, term: Terminal) -> None:
         if term.master >= 0:
-            self.agent.poll.unregister(term.master)
             del self.by_fd[term.master]
-            os.close(term.master)
+            self.agent.close_fd(term.master, registered=True)
             term.master = -1
 
     def reaped(self, pid: int, status: int) -> bool:

@@ -254,3 +254,24 @@ async def test_bad_requests_are_refused_without_harming_the_sandbox(sandbox: San
     with pytest.raises(SandboxError, match="environment variable"):
         await sandbox.exec("true", on_stdout=print, on_stderr=print, env={"A=B": "c"})
     assert (await run(sandbox, "echo still fine"))[1].out == "still fine\n"
+
+
+async def test_64_commands_at_once_keep_the_agent_alive(sandbox: Sandbox) -> None:
+    # Pipes of ended commands are closed while a batch of poll events is handled and their
+    # numbers are reused by new commands at once: a stale event once killed the agent.
+    async def worker(number: int) -> None:
+        for round_ in range(40):
+            code, output = await run(sandbox, f"echo o{number}-{round_}; echo e{number} >&2")
+            assert (code, output.out, output.err) == (0, f"o{number}-{round_}\n", f"e{number}\n")
+
+    await asyncio.gather(*(worker(number) for number in range(64)))
+    assert sandbox.alive
+
+
+async def test_stdin_pending_for_a_command_that_closed_it_is_dropped(sandbox: Sandbox) -> None:
+    handle, output = await start(sandbox, "exec 0<&-; sleep 0.2; echo done")
+    await handle.write_stdin(b"x" * (1 << 20))  # more than a pipe holds: some stays pending
+    assert await asyncio.wait_for(handle.wait(), TIMEOUT) == 0
+    assert output.out == "done\n"
+    code, again = await run(sandbox, "echo next")
+    assert (code, again.out) == (0, "next\n")
