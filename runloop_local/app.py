@@ -14,20 +14,33 @@ from starlette.routing import WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from ._spec_operations import SPEC_OPERATIONS
-from .auth import BearerAuth
-from .errors import ApiError, error_response, handle_api_error, handle_unexpected
-from .objects import ObjectService
-from .pty_sessions import PtyService
-from .routes import IMPLEMENTED
-from .routes._common import Endpoint
-from .routes.objects import SIGNED_ROUTES
-from .routes.pty import deny_websocket, terminal_socket
-from .routing import RouteTable
-from .service import DevboxService
-from .snapshots import SnapshotService
+from .devboxes import routes as devbox_routes
+from .devboxes.service import DevboxService
+from .executions import routes as execution_routes
+from .files import routes as file_routes
+from .http.auth import BearerAuth
+from .http.errors import ApiError, error_response, handle_api_error, handle_unexpected
+from .http.requests import Endpoint, Routes
+from .http.routing import RouteTable
+from .http.spec_operations import SPEC_OPERATIONS
+from .objects import routes as object_routes
+from .objects.service import ObjectService
+from .pty import routes as pty_routes
+from .pty.service import PtyService
+from .snapshots import routes as snapshot_routes
+from .snapshots.service import SnapshotService
 
-__all__ = ["build_app", "implemented_operations"]
+__all__ = ["IMPLEMENTED", "build_app", "implemented_operations"]
+
+IMPLEMENTED: Routes = [
+    *devbox_routes.ROUTES,
+    *execution_routes.ROUTES,
+    *file_routes.ROUTES,
+    *snapshot_routes.ROUTES,
+    *object_routes.ROUTES,
+    *pty_routes.ROUTES,
+]
+"""Every implemented operation: (method, spec path, endpoint)."""
 
 
 def implemented_operations() -> dict[tuple[str, str], str]:
@@ -53,14 +66,18 @@ def _table() -> RouteTable[Endpoint]:
         raise RuntimeError(f"routes not in the spec: {sorted(missing)}")
     for method, path, operation_id in SPEC_OPERATIONS:
         table.setdefault((method, path), _not_implemented(operation_id, method, path))
-    table.update({(m, p): e for m, p, e in SIGNED_ROUTES})  # presigned object URLs, not in the spec
+    table.update(
+        {(m, p): e for m, p, e in object_routes.SIGNED_ROUTES}
+    )  # presigned object URLs, not in the spec
     return RouteTable((m, p, e) for (m, p), e in table.items())
 
 
 def _dispatcher(table: RouteTable[Endpoint]) -> ASGIApp:
     async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":  # the only websocket is a terminal's (a route of its own)
-            await deny_websocket(WebSocket(scope, receive, send), 404, f"no websocket at {scope['path']}")
+            await pty_routes.deny_websocket(
+                WebSocket(scope, receive, send), 404, f"no websocket at {scope['path']}"
+            )
             return
         found = table.match(scope["method"], scope["path"])
         if found is None:
@@ -114,7 +131,7 @@ def build_app(service: DevboxService, token: str) -> Starlette:
             await service.close()
 
     app = Starlette(
-        routes=[WebSocketRoute("/pty/{session_name}", terminal_socket)],
+        routes=[WebSocketRoute("/pty/{session_name}", pty_routes.terminal_socket)],
         middleware=[Middleware(BearerAuth, token=token)],
         exception_handlers={
             ApiError: handle_api_error,

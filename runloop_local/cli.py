@@ -16,8 +16,8 @@ import platformdirs
 import uvicorn
 
 from .app import build_app
+from .devboxes.service import DevboxService
 from .engine import check_isolation, listening_socket, new_token
-from .service import DevboxService
 
 __all__ = ["default_data_dir", "is_loopback", "main", "parse_args"]
 

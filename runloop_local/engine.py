@@ -15,8 +15,8 @@ from types import TracebackType
 import uvicorn
 
 from .app import build_app
+from .devboxes.service import DevboxService, StartSandbox
 from .sandbox.contract import Isolation
-from .service import DevboxService, StartSandbox
 
 __all__ = ["LocalEngine", "check_isolation", "listening_socket", "new_token"]
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
 
 from . import _wire as wire
+from ._link import AgentLink
 from .contract import OutputCallback
-
-if TYPE_CHECKING:
-    from ._session import AgentSession
 
 __all__ = ["Execution"]
 
@@ -21,7 +18,7 @@ class Execution:
     """A command running in a sandbox (implements ``ExecHandle``)."""
 
     def __init__(
-        self, session: AgentSession, exec_id: int, on_stdout: OutputCallback, on_stderr: OutputCallback
+        self, session: AgentLink, exec_id: int, on_stdout: OutputCallback, on_stderr: OutputCallback
     ) -> None:
         self._session = session
         self.id = exec_id

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
 
 from . import _wire as wire
+from ._link import AgentLink
 from .contract import OutputCallback
-
-if TYPE_CHECKING:
-    from ._session import AgentSession
 
 __all__ = ["Terminal"]
 
@@ -20,7 +17,7 @@ logger = logging.getLogger("runloop_local")
 class Terminal:
     """A shell on a pseudo-terminal in a sandbox (implements ``PtyHandle``)."""
 
-    def __init__(self, session: AgentSession, term_id: int, on_output: OutputCallback) -> None:
+    def __init__(self, session: AgentLink, term_id: int, on_output: OutputCallback) -> None:
         self._session = session
         self.id = term_id
         self._on_output = on_output

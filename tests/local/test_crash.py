@@ -11,7 +11,7 @@ from pathlib import Path
 from runloop_api import ConflictError, RunloopAPI
 from runloop_api.types import DevboxAsyncExecutionDetailView
 from runloop_local import LocalEngine
-from runloop_local.store import Store
+from runloop_local.devboxes.store import Store
 
 from .test_cli import _api, _serve
 

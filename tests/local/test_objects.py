@@ -18,9 +18,9 @@ import pytest
 from runloop_api import BadRequestError, ConflictError, NotFoundError, RunloopAPI
 from runloop_api.types import ObjectView
 from runloop_local import LocalEngine
-from runloop_local import objects as objects_module
-from runloop_local.auth import is_presigned
-from runloop_local.object_urls import DOWNLOAD, UPLOAD, load_key, sign, signature_ok, signed_url
+from runloop_local.http.auth import is_presigned
+from runloop_local.objects import service as objects_module
+from runloop_local.objects.urls import DOWNLOAD, UPLOAD, load_key, sign, signature_ok, signed_url
 
 from ._spec_check import ValidatingClient
 

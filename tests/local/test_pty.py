@@ -340,8 +340,8 @@ def test_the_token_is_required(box: DevboxView, engine: LocalEngine, name: str) 
 
 
 def test_pty_rules() -> None:
-    from runloop_local.errors import ApiError
-    from runloop_local.pty_rules import check_name, initial_size, resize_size, signal_number, websocket_url
+    from runloop_local.http.errors import ApiError
+    from runloop_local.pty.rules import check_name, initial_size, resize_size, signal_number, websocket_url
 
     assert check_name("a-Z_9") == "a-Z_9"
     for bad in ("", "a b", "é", "a/b", "x" * 257):

@@ -13,8 +13,8 @@ import pytest
 from runloop_api import AuthenticationError, BadRequestError, NotFoundError, RunloopAPI
 from runloop_api.types import DevboxView
 from runloop_local import LocalEngine
-from runloop_local._spec_operations import SPEC_OPERATIONS
 from runloop_local.app import implemented_operations
+from runloop_local.http.spec_operations import SPEC_OPERATIONS
 
 from ._spec_check import load_spec
 
@@ -229,7 +229,7 @@ def test_the_operation_table_matches_the_spec() -> None:
 def test_oversized_json_bodies_are_413(
     raw: httpx.Client, devbox: DevboxView, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from runloop_local.routes import _common
+    from runloop_local.http import requests as _common
 
     monkeypatch.setattr(_common, "MAX_JSON_BODY_BYTES", 1000)
     response = raw.post(

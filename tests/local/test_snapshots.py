@@ -16,16 +16,16 @@ import pytest
 from runloop_api import BadRequestError, ConflictError, NotFoundError, RunloopAPI
 from runloop_api.types import DevboxSnapshotAsyncStatusView, DevboxSnapshotRequest, DevboxView
 from runloop_local import LocalEngine
-from runloop_local import snapshots as snapshots_module
-from runloop_local.errors import ApiError
-from runloop_local.snapshot_files import CopyError, copy_tree
-from runloop_local.snapshot_records import SnapshotRecord, SnapshotStore
-from runloop_local.snapshot_rules import (
+from runloop_local.http.errors import ApiError
+from runloop_local.snapshots import service as snapshots_module
+from runloop_local.snapshots.records import SnapshotRecord, SnapshotStore
+from runloop_local.snapshots.rules import (
     check_snapshot_request,
     check_snapshottable,
     check_usable,
     metadata_filters,
 )
+from runloop_local.snapshots.tree_copy import CopyError, copy_tree
 
 from ._spec_check import ValidatingClient
 

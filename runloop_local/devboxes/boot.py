@@ -1,0 +1,153 @@
+"""Booting a devbox: its folders and file mounts, its sandbox, its launch commands, its entrypoint.
+
+A boot that finds its devbox shut down meanwhile (a status change it may no longer make) stops
+its sandbox and gives up, so shutdown never races a half-started devbox into running.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..db.clock import now_ms
+from ..executions.live import LiveDevbox
+from ..executions.rules import KILLED_EXIT_STATUS
+from ..executions.service import ExecutionService
+from ..files.rules import resolve_path
+from ..http.errors import ApiError
+from ..sandbox.contract import Isolation, Sandbox, SandboxError, SandboxSpec
+from .ports import DevboxHost
+from .records import DevboxRecord
+
+__all__ = ["BootHost", "StartSandbox", "boot", "default_start_sandbox", "run_setup_command", "sandbox_spec"]
+
+log = logging.getLogger("runloop_local")
+
+StartSandbox = Callable[[SandboxSpec], Awaitable[Sandbox]]
+
+
+class BootHost(DevboxHost, Protocol):
+    """What booting needs of the devbox service."""
+
+    @property
+    def isolation(self) -> Isolation:
+        """How sandboxes are isolated."""
+        ...
+
+    @property
+    def start_sandbox(self) -> StartSandbox | None:
+        """Starts a sandbox (None: the sandbox package's own)."""
+        ...
+
+    @property
+    def execs(self) -> ExecutionService:
+        """The executions service (the entrypoint is an execution)."""
+        ...
+
+
+SETUP_LOG_LINES = 1000
+"""Most output lines of one launch command kept in the devbox's log."""
+
+
+def default_start_sandbox() -> StartSandbox:
+    """``runloop_local.sandbox.start_sandbox``.
+
+    Raises:
+        SandboxError: The sandbox package has none.
+    """
+    from .. import sandbox
+
+    start: StartSandbox | None = getattr(sandbox, "start_sandbox", None)
+    if start is None:
+        raise SandboxError("runloop_local.sandbox has no start_sandbox yet")
+    return start
+
+
+def sandbox_spec(rec: DevboxRecord, root: Path, isolation: Isolation) -> SandboxSpec:
+    """The sandbox a devbox record asks for (its user from ``launch_parameters.user_parameters``)."""
+    user: Mapping[str, Any] = rec.launch_parameters.get("user_parameters") or {}
+    return SandboxSpec(
+        devbox_id=rec.id,
+        root=root,
+        env=rec.environment_variables,
+        username=user.get("username", "user"),
+        uid=int(user.get("uid", 1000)),
+        isolation=isolation,
+    )
+
+
+def prepare_folders(root: Path, file_mounts: Mapping[str, str]) -> None:
+    """Creates a devbox's ``home`` and ``tmp`` folders and writes its file mounts.
+
+    Raises:
+        ApiError: 400 for a mount path outside the devbox.
+        OSError: A folder or file could not be written.
+    """
+    for folder in ("home", "tmp"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    for target, content in file_mounts.items():
+        path = resolve_path(root, target, field=f"file_mounts.{target}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+
+
+async def boot(service: BootHost, live: LiveDevbox, *, resume: bool) -> None:
+    """Starts a new (or resumed) devbox's sandbox and takes it to running, or to failure."""
+    rec = service.get(live.id)
+    try:
+        prepare_folders(live.root, {} if resume else rec.file_mounts)
+        start = service.start_sandbox or default_start_sandbox()
+        live.sandbox = await start(sandbox_spec(rec, live.root, service.isolation))
+    except (SandboxError, OSError, ApiError) as exc:
+        log.warning("devbox %s failed to start: %s", rec.id, exc)
+        service.log(rec.id, f"the sandbox could not start: {exc}", level="error")
+        service.advance(rec.id, "failure", failure_reason="execution_failed")
+        service.live.pop(rec.id, None)
+        return
+    if resume:
+        ok = service.advance(rec.id, "running", keep_alive_since_ms=now_ms())
+    else:
+        ok = service.advance(rec.id, "initializing") and await _run_launch_commands(service, live, rec)
+        ok = ok and service.advance(rec.id, "running", keep_alive_since_ms=now_ms())
+    if not ok:
+        await service.stop_live(live)
+        return
+    live.touch()
+    if rec.entrypoint:
+        try:
+            await service.execs.start(rec.id, rec.entrypoint, source="entrypoint")
+        except ApiError as exc:
+            service.log(rec.id, f"the entrypoint could not start: {exc.message}", level="error")
+
+
+async def _run_launch_commands(service: BootHost, live: LiveDevbox, rec: DevboxRecord) -> bool:
+    for command in rec.launch_parameters.get("launch_commands") or []:
+        code = await run_setup_command(service, live, command)
+        current = service.store.get_devbox(rec.id)
+        if current is None or current.status != "initializing":
+            return False
+        if code != 0:
+            service.log(rec.id, f"launch command failed with exit status {code}: {command}", level="error")
+            service.advance(rec.id, "failure", failure_reason="execution_failed")
+            return False
+    return True
+
+
+async def run_setup_command(service: BootHost, live: LiveDevbox, command: str) -> int:
+    """Runs one launch command to its end, logging its output; returns its exit status."""
+    out = bytearray()
+    sandbox = live.sandbox
+    if sandbox is None:
+        return KILLED_EXIT_STATUS
+    try:
+        handle = await sandbox.exec(command, on_stdout=out.extend, on_stderr=out.extend)
+        code = await handle.wait()
+    except SandboxError as exc:
+        out += str(exc).encode()
+        code = KILLED_EXIT_STATUS
+    for line in out.decode("utf-8", "replace").splitlines()[-SETUP_LOG_LINES:]:
+        service.log(live.id, line, source="setup_commands", cmd=command)
+    service.log(live.id, f"exited with status {code}", source="setup_commands", cmd=command, exit_code=code)
+    return code

@@ -1,0 +1,96 @@
+"""Checks of createDevbox parameters beyond their types. Pure: raises before anything is recorded."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from runloop_api.types import DevboxCreateParameters
+
+from ..files.rules import devbox_path
+from ..http.errors import ApiError, bad_request
+
+__all__ = ["MAX_KEEP_ALIVE_SECONDS", "UNSUPPORTED_CREATE_FIELDS", "check_create_params"]
+
+UNSUPPORTED_CREATE_FIELDS = (
+    "blueprint_id",
+    "blueprint_name",
+    "snapshot_id",
+    "code_mounts",
+    "mounts",
+    "gateways",
+    "mcp",
+    "secrets",
+    "tunnel",
+)
+"""createDevbox fields the local engine does not implement (501 when given).
+
+``snapshot_id`` is served by :meth:`.snapshots.SnapshotService.create_devbox`, which takes it out
+of the request before the devbox service sees it; here it guards direct callers of the service.
+"""
+
+MAX_KEEP_ALIVE_SECONDS = 48 * 3600
+"""The spec's maximum ``keep_alive_time_seconds`` (48 hours)."""
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_USERNAME = re.compile(r"[a-z_][a-z0-9_-]{0,31}\Z")
+
+
+def check_create_params(params: DevboxCreateParameters, unsupported: Iterable[str]) -> None:
+    """Raises for a createDevbox request the engine must refuse.
+
+    Args:
+        params: The parsed request body.
+        unsupported: Field names the local engine does not implement.
+
+    Raises:
+        ApiError: 501 naming an unsupported field that was given; 400 naming an invalid field.
+    """
+    for name in unsupported:
+        value = getattr(params, name, None)
+        if value not in (None, [], {}):
+            raise ApiError(
+                501, f"createDevbox: `{name}` is not supported by the local engine yet; leave it out"
+            )
+    if params.entrypoint is not None and not params.entrypoint.strip():
+        raise bad_request("invalid field `entrypoint`: it is empty")
+    for key, value in (params.environment_variables or {}).items():
+        if not _ENV_NAME.match(key):
+            raise bad_request(f"invalid field `environment_variables.{key}`: not a valid variable name")
+        if "\0" in value:
+            raise bad_request(f"invalid field `environment_variables.{key}`: the value contains a NUL byte")
+    for target in params.file_mounts or {}:
+        devbox_path(target, field=f"file_mounts.{target}")
+    lp = params.launch_parameters
+    if lp is None:
+        return
+    keep = lp.keep_alive_time_seconds
+    if keep is not None and not 0 < keep <= MAX_KEEP_ALIVE_SECONDS:
+        raise bad_request(
+            f"invalid field `launch_parameters.keep_alive_time_seconds` {keep}: "
+            f"expected 1 to {MAX_KEEP_ALIVE_SECONDS} seconds"
+        )
+    for where, idle in (
+        ("launch_parameters.after_idle", lp.after_idle),
+        ("launch_parameters.lifecycle.after_idle", lp.lifecycle.after_idle if lp.lifecycle else None),
+    ):
+        if idle is not None and idle.on_idle not in ("shutdown", "suspend"):
+            raise bad_request(
+                f"invalid field `{where}.on_idle` {idle.on_idle!r}: expected shutdown or suspend"
+            )
+        if idle is not None and idle.idle_time_seconds <= 0:
+            raise bad_request(f"invalid field `{where}.idle_time_seconds`: it must be 1 or more")
+    user = lp.user_parameters
+    if user is not None:
+        if not _USERNAME.match(user.username):
+            raise bad_request(
+                f"invalid field `launch_parameters.user_parameters.username` {user.username!r}: "
+                "expected a Linux user name (lowercase letters, digits, _ and -)"
+            )
+        if not 0 <= user.uid <= 65535:
+            raise bad_request(
+                f"invalid field `launch_parameters.user_parameters.uid` {user.uid}: expected 0 to 65535"
+            )
+    for i, command in enumerate(lp.launch_commands or []):
+        if "\0" in command:
+            raise bad_request(f"invalid field `launch_parameters.launch_commands.{i}`: contains a NUL byte")

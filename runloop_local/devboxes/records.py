@@ -1,0 +1,54 @@
+"""Devbox records (stored as JSON), and the API view built from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from runloop_api.types import DevboxView
+
+from ..db.json_record import JsonRecord
+
+__all__ = ["DevboxRecord"]
+
+
+@dataclass
+class DevboxRecord(JsonRecord):
+    """Everything kept about one devbox (stored as JSON)."""
+
+    id: str
+    create_time_ms: int
+    status: str = "provisioning"
+    name: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    launch_parameters: dict[str, Any] = field(default_factory=dict)
+    entrypoint: str | None = None
+    environment_variables: dict[str, str] = field(default_factory=dict)
+    file_mounts: dict[str, str] = field(default_factory=dict)
+    state_transitions: list[dict[str, Any]] = field(default_factory=list)
+    end_time_ms: int | None = None
+    failure_reason: str | None = None
+    shutdown_reason: str | None = None
+    keep_alive_since_ms: int = 0
+    entrypoint_execution_id: str | None = None
+
+    def view(self) -> DevboxView:
+        """The spec's DevboxView of this devbox."""
+        return DevboxView.model_validate(
+            {
+                "id": self.id,
+                "name": self.name,
+                "status": self.status,
+                "capabilities": [],
+                "create_time_ms": self.create_time_ms,
+                "end_time_ms": self.end_time_ms,
+                "launch_parameters": self.launch_parameters,
+                "metadata": self.metadata,
+                "state_transitions": self.state_transitions,
+                "failure_reason": self.failure_reason,
+                "shutdown_reason": self.shutdown_reason,
+                "initiator_type": "api",
+                "blueprint_id": None,
+                "snapshot_id": None,
+            }
+        )

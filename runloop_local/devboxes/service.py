@@ -1,0 +1,255 @@
+"""The devbox service: devbox records and operations, on the engine's event loop.
+
+Status changes always go through :meth:`DevboxService.advance`, which re-reads the record and
+checks the change with :mod:`.rules`. Booting is :mod:`.boot`'s job, timers are
+:mod:`.reaper`'s, executions :mod:`..executions.service`'s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+from collections.abc import Awaitable
+from pathlib import Path
+
+from runloop_api.types import DevboxCreateParameters, DevboxUpdateParameters
+
+from ..db.clock import now_ms
+from ..db.data_dir_lock import DataDirLock
+from ..db.ids import new_id
+from ..executions.live import LiveDevbox
+from ..executions.service import ExecutionService
+from ..http.errors import ApiError, bad_request
+from ..sandbox.contract import Isolation
+from .boot import StartSandbox, boot
+from .create_rules import UNSUPPORTED_CREATE_FIELDS, check_create_params
+from .reaper import Reaper
+from .records import DevboxRecord
+from .rules import ACTIVE_STATUSES, TERMINAL_STATUSES, recovered_status
+from .status import DevboxRecords
+from .store import Store
+
+__all__ = ["DevboxService", "StartSandbox"]
+
+log = logging.getLogger("runloop_local")
+
+
+class DevboxService(DevboxRecords):
+    """Devbox records, their sandboxes and the operations on them.
+
+    Args:
+        data_dir: Where the database and the devboxes' folders live.
+        isolation: How sandboxes are isolated (``auto``, ``bwrap``, ``none``).
+        start_sandbox: Starts a sandbox; defaults to ``runloop_local.sandbox.start_sandbox``.
+        reaper_interval: Seconds between checks of keep-alive and idle timers.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        isolation: Isolation = "auto",
+        *,
+        start_sandbox: StartSandbox | None = None,
+        reaper_interval: float = 0.25,
+    ) -> None:
+        self.data_dir = data_dir
+        self._lock = DataDirLock(data_dir)
+        try:
+            super().__init__(Store(data_dir / "engine.sqlite3"))
+        except BaseException:
+            self._lock.release()
+            raise
+        self.isolation: Isolation = isolation
+        self.live: dict[str, LiveDevbox] = {}
+        self.start_sandbox = start_sandbox
+        self.reaper = Reaper(self, reaper_interval)
+        self._closing = False
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.execs = ExecutionService(self)
+
+    # -- start and stop -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Recovers records left by a previous engine process and starts the reaper."""
+        self.recover()
+        self.reaper.start()
+
+    def recover(self) -> None:
+        """Reports devboxes and executions whose processes ended with the previous engine truthfully.
+
+        A live devbox becomes ``suspended`` (files intact; ``resume`` starts it again); an
+        execution still running is completed with exit status 137 (killed).
+        """
+        now = now_ms()
+        for rec in self.store.devboxes_with_status(ACTIVE_STATUSES):
+            target = recovered_status(rec.status)
+            if target is None:
+                continue
+            self._write_status(rec, target, now)
+            self.log(rec.id, "engine restarted: the devbox's processes ended; it is suspended", level="warn")
+        self.execs.recover(now)
+
+    async def close(self) -> None:
+        """Ends every devbox process; running devboxes are recorded as suspended."""
+        self._closing = True
+        await self.reaper.stop()
+        for live in list(self.live.values()):
+            rec = self.store.get_devbox(live.id)
+            if rec is not None and rec.status in ACTIVE_STATUSES:
+                self._write_status(rec, "suspended", now_ms())
+                self.log(rec.id, "engine stopped: the devbox is suspended", level="warn")
+            await self.stop_live(live)
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.execs.close_all(None)
+        self.store.close()
+        self._lock.release()
+
+    # -- live devboxes --------------------------------------------------------------------------------
+
+    def require_running(self, id: str, action: str) -> tuple[DevboxRecord, LiveDevbox]:
+        """The record and live state of a running devbox.
+
+        Raises:
+            ApiError: 404 unknown id; 400 when the devbox is not running.
+        """
+        rec = self.get(id)
+        live = self.live.get(id)
+        if rec.status != "running" or live is None or live.sandbox is None:
+            hint = " (resume it first)" if rec.status == "suspended" else ""
+            raise bad_request(f"cannot {action}: devbox {id} is {rec.status}, not running{hint}")
+        return rec, live
+
+    def running_live(self, id: str, action: str) -> LiveDevbox:
+        """The live state of a running devbox, without a database read when the status is known.
+
+        Raises:
+            ApiError: 404 unknown id; 400 when the devbox is not running.
+        """
+        live = self.live.get(id)
+        if live is not None and live.sandbox is not None and self._known_status.get(id) == "running":
+            return live
+        return self.require_running(id, action)[1]
+
+    # -- operations -----------------------------------------------------------------------------
+
+    async def create(self, params: DevboxCreateParameters) -> DevboxRecord:
+        """Records a new devbox and starts booting it; returns at once (status provisioning).
+
+        Raises:
+            ApiError: 400 for invalid fields, 501 for fields the local engine does not support.
+        """
+        check_create_params(params, UNSUPPORTED_CREATE_FIELDS)
+        lp = params.launch_parameters
+        now = now_ms()
+        rec = DevboxRecord(
+            id=new_id("dbx"),
+            create_time_ms=now,
+            name=params.name,
+            metadata=dict(params.metadata or {}),
+            launch_parameters=lp.model_dump(mode="json", exclude_none=True) if lp else {},
+            entrypoint=params.entrypoint,
+            environment_variables=dict(params.environment_variables or {}),
+            file_mounts=dict(params.file_mounts or {}),
+            state_transitions=[{"status": "provisioning", "transition_time_ms": now}],
+            keep_alive_since_ms=now,
+        )
+        self.store.put_devbox(rec)
+        live = LiveDevbox(rec.id, self.data_dir / "devboxes" / rec.id)
+        self.live[rec.id] = live
+        self._spawn(boot(self, live, resume=False))
+        return rec
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        async def run() -> None:
+            await coro
+
+        task = asyncio.create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def stop_live(self, live: LiveDevbox) -> None:
+        """Ends a devbox's processes and closes its executions."""
+        self.live.pop(live.id, None)
+        sandbox, live.sandbox = live.sandbox, None
+        if sandbox is not None:
+            try:
+                await sandbox.stop()
+            except Exception as exc:
+                log.warning("stopping the sandbox of %s failed: %s", live.id, exc)
+        await self.execs.close_all(live)
+
+    async def shutdown(self, id: str, reason: str = "api_shutdown") -> DevboxRecord:
+        """Shuts a devbox down (idempotent for a devbox that already ended).
+
+        Its processes end and its files are deleted, as on the service (a failed devbox keeps
+        its files, for a look at what went wrong).
+        """
+        rec = self.get(id)
+        if rec.status in TERMINAL_STATUSES:
+            return rec
+        self._write_status(rec, "shutdown", now_ms(), shutdown_reason=reason)
+        self.log(id, f"shutdown ({reason})")
+        live = self.live.get(id)
+        if live is not None:
+            await self.stop_live(live)
+        root = self.data_dir / "devboxes" / id
+        if root.exists():
+            self._spawn(asyncio.to_thread(shutil.rmtree, root, ignore_errors=True))
+        return self.get(id)
+
+    async def suspend(self, id: str, reason: str | None = None) -> DevboxRecord:
+        """Suspends a running devbox: its processes end, its files stay."""
+        rec, live = self.require_running(id, "suspend")
+        self._write_status(rec, "suspending", now_ms())
+        await self.stop_live(live)
+        self.advance(id, "suspended")
+        self.log(id, "suspended" + (f" ({reason})" if reason else ""))
+        return self.get(id)
+
+    async def resume(self, id: str) -> DevboxRecord:
+        """Resumes a suspended devbox in a fresh sandbox on its files (launch commands are not rerun)."""
+        rec = self.get(id)
+        if rec.status != "suspended":
+            raise bad_request(f"cannot resume: devbox {id} is {rec.status}, not suspended")
+        self._write_status(rec, "resuming", now_ms())
+        live = LiveDevbox(rec.id, self.data_dir / "devboxes" / rec.id)
+        self.live[rec.id] = live
+        self._spawn(boot(self, live, resume=True))
+        return self.get(id)
+
+    def update(self, id: str, params: DevboxUpdateParameters) -> DevboxRecord:
+        """Replaces a devbox's name and/or metadata."""
+        rec = self.get(id)
+        if params.name is not None:
+            rec.name = params.name
+        if params.metadata is not None:
+            rec.metadata = dict(params.metadata)
+        self.store.put_devbox(rec)
+        return rec
+
+    def keep_alive(self, id: str) -> None:
+        """Restarts the keep-alive and idle timers of a running devbox."""
+        rec, live = self.require_running(id, "keep alive")
+        rec.keep_alive_since_ms = now_ms()
+        self.store.put_devbox(rec)
+        live.touch()
+
+    async def reap_once(self) -> None:
+        """Flushes pending output and applies keep-alive and idle timers once."""
+        await self.reaper.reap_once()
+
+    def entrypoint_exited(self, devbox_id: str) -> None:
+        """Called when a devbox's entrypoint ends: the devbox shuts down (entrypoint_exit)."""
+        rec = self.store.get_devbox(devbox_id)
+        live = self.live.get(devbox_id)
+        if self._closing or rec is None or rec.status != "running" or live is None:
+            return
+        self._spawn(self._shutdown_quietly(devbox_id, "entrypoint_exit"))
+
+    async def _shutdown_quietly(self, id: str, reason: str) -> None:
+        with contextlib.suppress(ApiError):
+            await self.shutdown(id, reason)

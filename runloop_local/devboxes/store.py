@@ -1,0 +1,264 @@
+"""SQLite storage (WAL) of devboxes, executions, their output and the devbox logs."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..db.sql_queries import metadata_keys, metadata_values, newest_first_page
+from ..executions.records import ExecutionRecord
+from .records import DevboxRecord
+
+__all__ = ["Store"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS devboxes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS executions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    devbox_id TEXT NOT NULL,
+    command_id TEXT,
+    status TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS executions_devbox ON executions (devbox_id, command_id);
+CREATE INDEX IF NOT EXISTS executions_status ON executions (status);
+CREATE TABLE IF NOT EXISTS output (
+    execution_id TEXT NOT NULL,
+    stream TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (execution_id, stream, start)
+);
+CREATE TABLE IF NOT EXISTS logs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    devbox_id TEXT NOT NULL,
+    execution_id TEXT,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logs_devbox ON logs (devbox_id, seq);
+"""
+
+
+_EXEC_FIELDS = ExecutionRecord.__dataclass_fields__.keys()
+
+
+class Store:
+    """The engine's database: one SQLite file under the data dir.
+
+    Every call is short and runs on the caller's thread (the engine's event loop); a lock keeps
+    calls from other threads (engine start/stop) apart.
+
+    Args:
+        path: The database file (created with its tables if missing).
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = path
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._lock = threading.RLock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            # Checkpoints (which fsync) would otherwise run inside the commit that fills the
+            # WAL, on a request's path (a 5-20 ms stall every hundred commits): the reaper
+            # runs them in a worker thread instead (see `checkpoint`). A commit is in the WAL
+            # file either way, so it survives a crash of the engine.
+            self._db.execute("PRAGMA wal_autocheckpoint=0")
+            self._db.executescript(_SCHEMA)
+        self._checkpoint_lock = threading.Lock()
+        self._checkpointer: sqlite3.Connection | None = None
+        self._closed = False
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Groups the writes inside into one commit (cheaper, and all-or-nothing)."""
+        with self._lock:
+            if self._db.in_transaction:
+                yield
+                return
+            self._db.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def checkpoint(self) -> None:
+        """Copies the WAL into the database file (PASSIVE: never waits for, nor blocks, writers).
+
+        Runs on a connection of its own, so a worker thread can do it while the engine goes on.
+        """
+        with self._checkpoint_lock:
+            if self._closed:
+                return
+            if self._checkpointer is None:
+                self._checkpointer = sqlite3.connect(
+                    str(self._path), isolation_level=None, check_same_thread=False
+                )
+            self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def close(self) -> None:
+        """Closes the database (the last connection to close checkpoints the WAL)."""
+        with self._checkpoint_lock:
+            self._closed = True
+            if self._checkpointer is not None:
+                self._checkpointer.close()
+        with self._lock:
+            self._db.close()
+
+    # -- devboxes -------------------------------------------------------------------------------
+
+    def put_devbox(self, rec: DevboxRecord) -> None:
+        """Inserts or replaces a devbox record."""
+        data = json.dumps(rec.to_json())
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO devboxes (id, status, data) VALUES (?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data",
+                (rec.id, rec.status, data),
+            )
+
+    def get_devbox(self, id: str) -> DevboxRecord | None:
+        """The devbox with this id, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT data FROM devboxes WHERE id = ?", (id,)).fetchone()
+        return None if row is None else DevboxRecord.from_json(json.loads(row[0]))
+
+    def devboxes_with_status(self, statuses: frozenset[str]) -> list[DevboxRecord]:
+        """Every devbox in one of ``statuses``."""
+        marks = ",".join("?" * len(statuses))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT data FROM devboxes WHERE status IN ({marks}) ORDER BY seq", tuple(statuses)
+            ).fetchall()
+        return [DevboxRecord.from_json(json.loads(r[0])) for r in rows]
+
+    def list_devboxes(
+        self, *, status: str | None, limit: int, starting_after: str | None
+    ) -> tuple[list[DevboxRecord], bool, int]:
+        """One page of devboxes, newest first.
+
+        Returns:
+            ``(page, has_more, total_count)``; the total counts every match, not only this page.
+        """
+        clauses, args = (["status = ?"], [status]) if status else ([], [])
+        with self._lock:
+            rows, has_more, total = newest_first_page(
+                self._db, "devboxes", clauses, args, limit=limit, starting_after=starting_after
+            )
+        return [DevboxRecord.from_json(json.loads(r)) for r in rows], has_more, total
+
+    def has_devbox_seq(self, id: str) -> bool:
+        """Whether a devbox with this id exists (for cursors)."""
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM devboxes WHERE id = ?", (id,)).fetchone() is not None
+
+    def metadata_keys(self) -> list[str]:
+        """Every metadata key of any devbox, sorted."""
+        with self._lock:
+            return metadata_keys(self._db, "devboxes")
+
+    def metadata_values(self, key: str) -> list[str]:
+        """Every value of metadata ``key`` across devboxes, sorted."""
+        with self._lock:
+            return metadata_values(self._db, "devboxes", key)
+
+    # -- executions -----------------------------------------------------------------------------
+
+    def put_execution(self, rec: ExecutionRecord) -> None:
+        """Inserts or replaces an execution record."""
+        data = json.dumps({k: getattr(rec, k) for k in _EXEC_FIELDS})
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO executions (id, devbox_id, command_id, status, data) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data",
+                (rec.id, rec.devbox_id, rec.command_id, rec.status, data),
+            )
+
+    def get_execution(self, id: str) -> ExecutionRecord | None:
+        """The execution with this id, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT data FROM executions WHERE id = ?", (id,)).fetchone()
+        return None if row is None else ExecutionRecord(**json.loads(row[0]))
+
+    def execution_by_command_id(self, devbox_id: str, command_id: str) -> ExecutionRecord | None:
+        """The execution a devbox started for ``command_id``, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT data FROM executions WHERE devbox_id = ? AND command_id = ?", (devbox_id, command_id)
+            ).fetchone()
+        return None if row is None else ExecutionRecord(**json.loads(row[0]))
+
+    def unfinished_executions(self) -> list[ExecutionRecord]:
+        """Every execution not completed."""
+        with self._lock:
+            rows = self._db.execute("SELECT data FROM executions WHERE status != 'completed'").fetchall()
+        return [ExecutionRecord(**json.loads(r[0])) for r in rows]
+
+    def append_output(self, execution_id: str, stream: str, start: int, data: bytes) -> None:
+        """Stores output bytes of an execution starting at byte position ``start``."""
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO output (execution_id, stream, start, data) VALUES (?, ?, ?, ?)",
+                (execution_id, stream, start, data),
+            )
+
+    def output_length(self, execution_id: str, stream: str) -> int:
+        """Bytes of stored output of an execution's ``stream``."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT MAX(start + length(data)) FROM output WHERE execution_id = ? AND stream = ?",
+                (execution_id, stream),
+            ).fetchone()
+        return int(row[0] or 0)
+
+    def read_output(self, execution_id: str, stream: str, offset: int = 0, limit: int | None = None) -> bytes:
+        """Stored output of an execution from byte position ``offset`` on, at most ``limit`` bytes."""
+        sql = (
+            "SELECT start, data FROM output WHERE execution_id = ? AND stream = ? "
+            "AND start + length(data) > ?"
+        )
+        args: list[Any] = [execution_id, stream, offset]
+        if limit is not None:
+            sql += " AND start < ?"
+            args.append(offset + limit)
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY start", args).fetchall()
+        if not rows:
+            return b""
+        first = int(rows[0][0])
+        joined = b"".join(bytes(r[1]) for r in rows)
+        data = joined[max(0, offset - first) :]
+        return data if limit is None else data[:limit]
+
+    # -- logs -----------------------------------------------------------------------------------
+
+    def add_log(self, devbox_id: str, entry: dict[str, Any], execution_id: str | None = None) -> None:
+        """Appends one DevboxLog-shaped entry to a devbox's log."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO logs (devbox_id, execution_id, data) VALUES (?, ?, ?)",
+                (devbox_id, execution_id, json.dumps(entry)),
+            )
+
+    def logs(self, devbox_id: str, execution_id: str | None = None) -> list[dict[str, Any]]:
+        """A devbox's log entries in order, optionally only those of one execution."""
+        sql, args = "SELECT data FROM logs WHERE devbox_id = ?", [devbox_id]
+        if execution_id is not None:
+            sql, args = sql + " AND execution_id = ?", [*args, execution_id]
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY seq", args).fetchall()
+        return [json.loads(r[0]) for r in rows]

@@ -1,0 +1,73 @@
+"""Acting on running executions: waiting for a status, killing them, their stdin and signals."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from signal import SIGINT
+
+from ..http.errors import bad_request
+from ..sandbox.contract import SandboxError
+from .live import LiveExecution
+from .records import ExecutionRecord
+from .rules import stdin_actions, wait_is_over
+
+__all__ = ["ExecutionControl"]
+
+
+class ExecutionControl:
+    """Waits, kills and stdin of running executions.
+
+    Args:
+        running: The live executions by id (shared with the service that starts them).
+    """
+
+    def __init__(self, running: dict[str, LiveExecution]) -> None:
+        self.running = running
+
+    async def wait(self, rec: ExecutionRecord, statuses: list[str], timeout: float) -> ExecutionRecord | None:
+        """Waits until the execution has one of ``statuses``; None if ``timeout`` passed first."""
+        if wait_is_over(rec.status, statuses):
+            return rec
+        ex = self.running.get(rec.id)
+        if ex is None:
+            return None
+        if "completed" in statuses:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(ex.done.wait(), timeout)
+                return ex.rec
+        return None
+
+    async def kill(self, rec: ExecutionRecord, *, process_group: bool) -> ExecutionRecord:
+        """Kills a running execution and waits (briefly) until it is recorded as completed."""
+        ex = self.running.get(rec.id)
+        if ex is None or ex.handle is None:
+            return rec
+        try:
+            await ex.handle.kill(process_group=process_group)
+        except SandboxError as exc:
+            raise bad_request(f"could not kill execution {rec.id}: {exc}") from exc
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(ex.done.wait(), 5.0)
+        return ex.rec
+
+    async def send_stdin(self, rec: ExecutionRecord, text: str | None, signal: str | None) -> None:
+        """Writes ``text`` to a running execution's stdin, then applies ``signal`` (EOF or INTERRUPT).
+
+        INTERRUPT is Ctrl-C: SIGINT to the command's process group (a command that does not
+        handle it ends with exit status 130).
+        """
+        actions = stdin_actions(text, signal)
+        ex = self.running.get(rec.id)
+        if ex is None or ex.handle is None:
+            raise bad_request(f"execution {rec.id} has completed; it takes no more input")
+        try:
+            for action in actions:
+                if action == "write":
+                    await ex.handle.write_stdin((text or "").encode())
+                elif action == "close":
+                    await ex.handle.close_stdin()
+                else:
+                    await ex.handle.signal(SIGINT, process_group=True)
+        except (SandboxError, OSError) as exc:
+            raise bad_request(f"could not send to the stdin of execution {rec.id}: {exc}") from exc

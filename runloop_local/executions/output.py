@@ -1,0 +1,115 @@
+"""Reading executions: records, output at an offset, views with tails, and output streams."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+from runloop_api.types import DevboxAsyncExecutionDetailView, ExecUpdateChunkView
+
+from ..devboxes.records import DevboxRecord
+from ..devboxes.store import Store
+from ..http.errors import not_found
+from .live import LiveExecution
+from .records import ExecutionRecord, execution_view
+from .rules import stream_chunk, view_start
+
+__all__ = ["KEEPALIVE_SECONDS", "MAX_VIEW_BYTES", "STREAM_CHUNK_BYTES", "ExecutionReader"]
+
+STREAM_CHUNK_BYTES = 64 * 1024
+"""Largest output chunk of one server-sent event."""
+
+MAX_VIEW_BYTES = 4 * 1024 * 1024
+"""Most output bytes per stream in an execution view."""
+
+KEEPALIVE_SECONDS = 10.0
+"""A stream with nothing new sends a comment this often, so idle connections stay open."""
+
+
+class ExecutionReader:
+    """Reads executions, live ones from memory and finished ones from the database.
+
+    Args:
+        store: The engine's database.
+        running: The live executions by id (shared with the service that starts them).
+        get_devbox: The devbox record of an id (raises 404 for an unknown one).
+    """
+
+    def __init__(
+        self, store: Store, running: dict[str, LiveExecution], get_devbox: Callable[[str], DevboxRecord]
+    ) -> None:
+        self._store = store
+        self._running = running
+        self._get_devbox = get_devbox
+
+    def record(self, devbox_id: str, execution_id: str) -> ExecutionRecord:
+        """An execution's record (live state when running).
+
+        Raises:
+            ApiError: 404 for an unknown devbox or execution.
+        """
+        self._get_devbox(devbox_id)
+        ex = self._running.get(execution_id)
+        rec = ex.rec if ex is not None else self._store.get_execution(execution_id)
+        if rec is None or rec.devbox_id != devbox_id:
+            raise not_found("execution", execution_id)
+        return rec
+
+    def output(
+        self,
+        execution_id: str,
+        stream: str,
+        offset: int = 0,
+        live: LiveExecution | None = None,
+        limit: int | None = None,
+    ) -> bytes:
+        """Output of an execution from byte ``offset`` to now, at most ``limit`` bytes.
+
+        ``live`` is its live state, when the caller has it at hand.
+        """
+        ex = live or self._running.get(execution_id)
+        if ex is not None:
+            return ex.read(stream, offset, limit)
+        return self._store.read_output(execution_id, stream, offset, limit)
+
+    def view(
+        self, rec: ExecutionRecord, last_n: int | None, live: LiveExecution | None = None
+    ) -> DevboxAsyncExecutionDetailView:
+        """The spec's view of an execution with the last ``last_n`` lines of output.
+
+        At most the last :data:`MAX_VIEW_BYTES` of each stream are shown (``*_truncated`` says
+        so); the streams give all of it.
+        """
+        out, out_cut = self._tail(rec.id, "stdout", live)
+        err, err_cut = self._tail(rec.id, "stderr", live)
+        return execution_view(rec, out, err, last_n, stdout_cut=out_cut, stderr_cut=err_cut)
+
+    def _tail(self, execution_id: str, stream: str, live: LiveExecution | None) -> tuple[bytes, bool]:
+        ex = live or self._running.get(execution_id)
+        total = ex.length(stream) if ex is not None else self._store.output_length(execution_id, stream)
+        start = max(0, total - MAX_VIEW_BYTES)
+        data = self.output(execution_id, stream, start, live=live)
+        return view_start(data, cut=start > 0)
+
+    async def stream(
+        self, rec: ExecutionRecord, stream: str, offset: int
+    ) -> AsyncIterator[ExecUpdateChunkView | None]:
+        """Chunks of output from byte ``offset`` until the execution completed and all was sent.
+
+        Each chunk's ``offset`` is the byte position just after it (the resume point). Yields
+        None when nothing happened for a while (the caller sends a keep-alive comment).
+        """
+        position = offset
+        while True:
+            ex = self._running.get(rec.id)
+            done = ex is None or ex.done.is_set()
+            data = self.output(rec.id, stream, position, limit=STREAM_CHUNK_BYTES)
+            data = stream_chunk(data, done=done, limit=STREAM_CHUNK_BYTES)
+            if data:
+                position += len(data)
+                yield ExecUpdateChunkView(output=data.decode("utf-8", "replace"), offset=position)
+                continue
+            if done:
+                return
+            assert ex is not None
+            if not await ex.changed.wait(KEEPALIVE_SECONDS):
+                yield None

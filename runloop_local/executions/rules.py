@@ -1,0 +1,171 @@
+"""Pure helpers of executions: output tails, offsets, UTF-8 boundaries, ids."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ..http.errors import bad_request
+
+__all__ = [
+    "DEFAULT_LAST_N",
+    "KILLED_EXIT_STATUS",
+    "StdinAction",
+    "parse_last_n",
+    "parse_offset",
+    "stdin_actions",
+    "stream_chunk",
+    "tail_lines",
+    "utf8_complete_prefix",
+    "utf8_start",
+    "view_start",
+    "wait_is_over",
+]
+
+DEFAULT_LAST_N = 100
+"""Lines of stdout/stderr an execution view carries when ``last_n`` is not given (the spec's default)."""
+
+KILLED_EXIT_STATUS = 137
+"""Exit status of a command whose process ended with its sandbox (128 + SIGKILL)."""
+
+StdinAction = Literal["write", "close", "interrupt"]
+"""One step of a send_std_in request, in the order they are applied."""
+
+
+def parse_last_n(value: str | None) -> int | None:
+    """The ``last_n`` query parameter: a number of lines, 0 for all of them.
+
+    Args:
+        value: The raw query value, or None when absent.
+
+    Returns:
+        The number of lines to keep, or None for all of them.
+
+    Raises:
+        ApiError: 400 when it is not a non-negative integer.
+    """
+    if value is None or value == "":
+        return DEFAULT_LAST_N
+    try:
+        n = int(value)
+    except ValueError:
+        raise bad_request(f"invalid `last_n` {value!r}: expected a whole number of lines") from None
+    if n < 0:
+        raise bad_request(f"invalid `last_n` {value!r}: it must be 0 (all lines) or more")
+    return None if n == 0 else n
+
+
+def parse_offset(value: str | None) -> int:
+    """The ``offset`` query parameter of the output streams: a byte position, 0 when absent.
+
+    Raises:
+        ApiError: 400 when it is not a non-negative integer.
+    """
+    if value is None or value == "":
+        return 0
+    try:
+        offset = int(value)
+    except ValueError:
+        raise bad_request(f"invalid `offset` {value!r}: expected a byte position (an integer)") from None
+    if offset < 0:
+        raise bad_request(f"invalid `offset` {value!r}: it must be 0 or more")
+    return offset
+
+
+def tail_lines(data: bytes, n: int | None) -> tuple[str, bool]:
+    """The last ``n`` lines of ``data`` as text, and whether lines were left out.
+
+    Args:
+        data: The whole output.
+        n: How many lines to keep; None keeps all.
+
+    Returns:
+        ``(text, truncated)``; invalid UTF-8 is replaced, a final partial line counts as a line.
+    """
+    if n is None:
+        return data.decode("utf-8", "replace"), False
+    end = len(data)
+    # A trailing newline ends the last line; it does not start another.
+    pos = end - 1 if data.endswith(b"\n") else end
+    for _ in range(n):
+        pos = data.rfind(b"\n", 0, pos)
+        if pos < 0:
+            return data.decode("utf-8", "replace"), False
+    return data[pos + 1 :].decode("utf-8", "replace"), True
+
+
+def utf8_start(data: bytes) -> int:
+    """Where the first whole UTF-8 character of ``data`` starts (skips at most 3 continuation bytes)."""
+    for i in range(min(3, len(data))):
+        if data[i] & 0xC0 != 0x80:
+            return i
+    return min(3, len(data))
+
+
+def utf8_complete_prefix(data: bytes) -> int:
+    """The length of the longest prefix of ``data`` that does not end inside a UTF-8 character.
+
+    Output is cut into stream chunks at byte positions; cutting only at these boundaries keeps
+    each chunk valid text. Bytes that can never complete a character are not held back.
+    """
+    n = len(data)
+    # Look back at most 3 bytes for the lead byte of an unfinished character.
+    for back in range(1, min(4, n + 1)):
+        byte = data[n - back]
+        if byte & 0xC0 == 0x80:  # continuation byte: keep looking for the lead
+            continue
+        if byte & 0x80 == 0:  # ASCII: complete
+            return n
+        needed = 2 if byte & 0xE0 == 0xC0 else 3 if byte & 0xF0 == 0xE0 else 4 if byte & 0xF8 == 0xF0 else 1
+        return n - back if back < needed else n
+    return n
+
+
+def view_start(data: bytes, *, cut: bool) -> tuple[bytes, bool]:
+    """The tail of a stream shown in a view, starting at a whole UTF-8 character when ``cut``.
+
+    Args:
+        data: The last bytes of the stream.
+        cut: Whether earlier bytes were left out (``data`` may start inside a character).
+
+    Returns:
+        ``(data, cut)`` with a partial leading character dropped.
+    """
+    return (data[utf8_start(data) :], True) if cut else (data, False)
+
+
+def stream_chunk(data: bytes, *, done: bool, limit: int) -> bytes:
+    """What of ``data`` (read with at most ``limit`` bytes) one stream chunk sends now.
+
+    While the execution runs, or when the read was cut at ``limit``, a character split at the
+    end waits for its remaining bytes; once it is done and all was read, everything goes.
+    """
+    if not done or len(data) == limit:
+        return data[: utf8_complete_prefix(data)]
+    return data
+
+
+def wait_is_over(status: str, statuses: list[str]) -> bool:
+    """Whether a wait for an execution to reach one of ``statuses`` answers at once.
+
+    An execution is never seen in an earlier status again, so waiting for ``running`` is over
+    as soon as it is anything but completed.
+    """
+    return status in statuses or ("running" in statuses and status != "completed")
+
+
+def stdin_actions(text: str | None, signal: str | None) -> list[StdinAction]:
+    """The steps of a send_std_in request: write ``text``, then apply ``signal``.
+
+    ``EOF`` closes the command's stdin; ``INTERRUPT`` is Ctrl-C: SIGINT to its process group.
+
+    Raises:
+        ApiError: 400 when neither is given.
+    """
+    if text is None and signal is None:
+        raise bad_request("send_std_in needs `text` or `signal`")
+    actions: list[StdinAction] = ["write"] if text else []
+    if signal == "EOF":
+        actions.append("close")
+    elif signal == "INTERRUPT":
+        actions.append("interrupt")
+    return actions

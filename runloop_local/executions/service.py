@@ -1,0 +1,249 @@
+"""Executions: starting commands in a devbox's sandbox, recording their end, waits, kills and stdin.
+
+Reading them (records, output, views, streams) is :class:`.output.ExecutionReader`'s job,
+waiting for, killing and signalling running ones :class:`.control.ExecutionControl`'s;
+this service exposes their methods so that the routes have one object to ask.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Protocol
+
+from ..db.clock import now_ms
+from ..db.ids import new_id
+from ..devboxes.ports import DevboxHost
+from ..http.errors import ApiError, bad_request
+from ..sandbox.contract import SandboxError
+from .control import ExecutionControl
+from .live import LiveDevbox, LiveExecution
+from .output import MAX_VIEW_BYTES, STREAM_CHUNK_BYTES, ExecutionReader
+from .records import ExecutionRecord
+from .rules import KILLED_EXIT_STATUS
+
+__all__ = ["KILLED_EXIT_STATUS", "ExecutionHost", "MAX_VIEW_BYTES", "STREAM_CHUNK_BYTES", "ExecutionService"]
+
+log = logging.getLogger("runloop_local")
+
+KEEP_FINAL_OUTPUT_BYTES = 256 * 1024
+"""A finished execution's output up to this size stays in memory for the answer that follows."""
+
+
+class ExecutionHost(DevboxHost, Protocol):
+    """What the executions service needs of the devbox service."""
+
+    def running_live(self, id: str, action: str) -> LiveDevbox:
+        """The live state of a running devbox (400 when it is not running)."""
+        ...
+
+    def entrypoint_exited(self, devbox_id: str) -> None:
+        """Called when a devbox's entrypoint ends."""
+        ...
+
+
+class ExecutionService:
+    """The executions half of the engine; lives inside the devbox service."""
+
+    def __init__(self, devboxes: ExecutionHost) -> None:
+        self._devboxes = devboxes
+        self._store = devboxes.store
+        self.running: dict[str, LiveExecution] = {}
+        self._reserved: set[tuple[str, str]] = set()
+        self._unsaved: dict[tuple[str, str], LiveExecution] = {}
+        """Running executions by (devbox, command id) whose start is not in the database yet."""
+        self._watchers: set[asyncio.Task[None]] = set()
+        self.reader = ExecutionReader(self._store, self.running, devboxes.get)
+        self.record = self.reader.record
+        self.output = self.reader.output
+        self.view = self.reader.view
+        self.stream = self.reader.stream
+        self.control = ExecutionControl(self.running)
+        self.wait = self.control.wait
+        self.kill = self.control.kill
+        self.send_stdin = self.control.send_stdin
+
+    def recover(self, now: int) -> None:
+        """Completes executions left running by a previous engine process (exit status 137)."""
+        for rec in self._store.unfinished_executions():
+            rec.status = "completed"
+            rec.exit_status = KILLED_EXIT_STATUS
+            rec.end_time_ms = now
+            self._store.put_execution(rec)
+            self._devboxes.log(
+                rec.devbox_id,
+                "engine restarted: the command's processes ended with the previous engine",
+                level="warn",
+                source="exec",
+                cmd=rec.command,
+                cmd_id=rec.id,
+                exit_code=KILLED_EXIT_STATUS,
+            )
+
+    # -- starting and ending --------------------------------------------------------------------
+
+    async def run(
+        self, devbox_id: str, command: str, *, command_id: str | None = None, hold: float | None
+    ) -> tuple[ExecutionRecord, LiveExecution | None]:
+        """Starts ``command`` (see :meth:`start`) and waits up to ``hold`` seconds for its end.
+
+        ``hold`` None waits for the end, 0 not at all. The execution's record is in the database
+        when this returns, so it survives a crash once the caller has answered with it; a command
+        that ends within ``hold`` is recorded in one commit instead of two.
+
+        Returns:
+            Its record, and its live state while it runs (None for an earlier execution found
+            by ``command_id`` that has completed).
+        """
+        started = await self.start(devbox_id, command, command_id=command_id, save=False)
+        if isinstance(started, ExecutionRecord):
+            return started, None
+        if not started.done.is_set() and hold != 0:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(started.done.wait(), hold)
+        self._save_start(started)
+        return started.rec, started
+
+    async def start(
+        self,
+        devbox_id: str,
+        command: str,
+        *,
+        command_id: str | None = None,
+        source: str = "exec",
+        save: bool = True,
+    ) -> LiveExecution | ExecutionRecord:
+        """Starts ``command`` in a running devbox.
+
+        With ``command_id`` already used on this devbox, nothing new starts: the earlier
+        execution is returned (live while running, else its record). With ``save`` False the
+        start is written to the database later, by :meth:`run` or when the command ends.
+
+        Raises:
+            ApiError: 404 unknown devbox; 400 when it is not running or the command cannot start.
+        """
+        live = self._devboxes.running_live(devbox_id, "execute a command")
+        if command_id is not None:
+            key = (devbox_id, command_id)
+            if key in self._reserved:
+                raise ApiError(409, f"command_id {command_id!r} is being started by another request")
+            unsaved = self._unsaved.get(key)
+            if unsaved is not None:
+                return unsaved
+            earlier = self._store.execution_by_command_id(devbox_id, command_id)
+            if earlier is not None:
+                return self.running.get(earlier.id, earlier)
+            self._reserved.add(key)
+        try:
+            ex = await self._start(live, command, command_id, source)
+        finally:
+            if command_id is not None:
+                self._reserved.discard((devbox_id, command_id))
+        if save:
+            self._save_start(ex)
+        elif command_id is not None and not ex.done.is_set():
+            self._unsaved[(devbox_id, command_id)] = ex
+        return ex
+
+    def _save_start(self, ex: LiveExecution) -> None:
+        """Writes an execution's start to the database, if not yet done."""
+        if ex.saved:
+            return
+        with self._store.transaction():
+            self._write_start(ex)
+
+    def _write_start(self, ex: LiveExecution, *, put: bool = True) -> None:
+        rec = ex.rec
+        if put:
+            self._store.put_execution(rec)
+        self._devboxes.log(
+            rec.devbox_id,
+            f"started: {rec.command}",
+            source=rec.source,
+            cmd=rec.command,
+            cmd_id=rec.id,
+            timestamp_ms=rec.create_time_ms,
+        )
+        ex.saved = True
+        if rec.command_id is not None:
+            self._unsaved.pop((rec.devbox_id, rec.command_id), None)
+
+    async def _start(
+        self, live: LiveDevbox, command: str, command_id: str | None, source: str
+    ) -> LiveExecution:
+        rec = ExecutionRecord(
+            id=new_id("exe"),
+            devbox_id=live.id,
+            command=command,
+            create_time_ms=now_ms(),
+            command_id=command_id,
+            source=source,
+        )
+        ex = LiveExecution(rec, self._store)
+        sandbox = live.sandbox
+        if sandbox is None:
+            raise bad_request(f"cannot execute a command: devbox {live.id} is stopping")
+        try:
+            ex.handle = await sandbox.exec(command, on_stdout=ex.on_stdout, on_stderr=ex.on_stderr)
+        except SandboxError as exc:
+            raise bad_request(f"the command could not be started in devbox {live.id}: {exc}") from exc
+        ex.saved = False
+        live.executions[rec.id] = ex
+        self.running[rec.id] = ex
+        if source == "entrypoint":
+            live.entrypoint_id = rec.id
+        live.touch()
+        task = asyncio.create_task(self._watch(live, ex))
+        self._watchers.add(task)
+        task.add_done_callback(self._watchers.discard)
+        return ex
+
+    async def _watch(self, live: LiveDevbox, ex: LiveExecution) -> None:
+        assert ex.handle is not None
+        try:
+            code = await ex.handle.wait()
+        except Exception as exc:
+            log.warning("waiting for execution %s failed: %s", ex.rec.id, exc)
+            code = KILLED_EXIT_STATUS
+        self._finish(live, ex, code)
+
+    def _finish(self, live: LiveDevbox, ex: LiveExecution, code: int) -> None:
+        if ex.done.is_set():
+            return
+        ex.rec.status = "completed"
+        ex.rec.exit_status = code
+        ex.rec.end_time_ms = now_ms()
+        with self._store.transaction():
+            if not ex.saved:
+                self._write_start(ex, put=False)  # the record is written just below
+            ex.flush(keep=ex.length("stdout") + ex.length("stderr") <= KEEP_FINAL_OUTPUT_BYTES)
+            self._store.put_execution(ex.rec)
+            self._devboxes.log(
+                live.id,
+                f"exited with status {code}",
+                source=ex.rec.source,
+                cmd=ex.rec.command,
+                cmd_id=ex.rec.id,
+                exit_code=code,
+            )
+        live.executions.pop(ex.rec.id, None)
+        self.running.pop(ex.rec.id, None)
+        live.touch()
+        ex.done.set()
+        ex.changed.notify()
+        if ex.rec.source == "entrypoint":
+            self._devboxes.entrypoint_exited(live.id)
+
+    async def close_all(self, live: LiveDevbox | None) -> None:
+        """Closes the executions of a stopped devbox (all devboxes with None) truthfully."""
+        targets = list(live.executions.values()) if live is not None else list(self.running.values())
+        for ex in targets:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(ex.done.wait(), 5.0)
+            owner = (
+                live
+                or self._devboxes.live.get(ex.rec.devbox_id)
+                or LiveDevbox(ex.rec.devbox_id, self._devboxes.data_dir)
+            )
+            self._finish(owner, ex, KILLED_EXIT_STATUS)

@@ -1,0 +1,194 @@
+"""Request parsing and JSON answers shared by the route modules."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar, get_args
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import JSONResponse, Response
+
+from runloop_api.types import DevboxView
+
+from .errors import ApiError, bad_request, validation_message
+
+__all__ = [
+    "DEVBOX_REQUIRED_NULLABLE",
+    "Endpoint",
+    "check_enum",
+    "wait_request",
+    "dump",
+    "literal_values",
+    "Routes",
+    "app_state",
+    "json_body",
+    "query_bool",
+    "query_int",
+    "respond",
+]
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+StateT = TypeVar("StateT")
+Endpoint = Callable[[Request], Awaitable[Response]]
+Routes = list[tuple[str, str, Endpoint]]
+DEVBOX_REQUIRED_NULLABLE = ("end_time_ms",)
+"""(method, spec path, endpoint) of each implemented operation."""
+
+
+def app_state(request: HTTPConnection, name: str, kind: type[StateT]) -> StateT:
+    """The service the app keeps in its state under ``name`` (``build_app`` puts them there)."""
+    found = getattr(request.app.state, name)
+    assert isinstance(found, kind), f"app.state.{name} is a {type(found).__name__}, not a {kind.__name__}"
+    return found
+
+
+def dump(model: BaseModel, keep_null: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``model`` as JSON data without null fields, except the top-level ``keep_null`` ones.
+
+    The spec declares most optional fields non-nullable (absent, not null); the few fields
+    that are required but nullable (``DevboxView.end_time_ms``) are kept.
+    """
+    data = model.model_dump(mode="json", exclude_none=True)
+    for name in keep_null:
+        data.setdefault(name, None)
+    return data
+
+
+def respond(model: BaseModel) -> JSONResponse:
+    """A 200 answer with ``model`` as JSON (see :func:`dump`)."""
+    keep = DEVBOX_REQUIRED_NULLABLE if isinstance(model, DevboxView) else ()
+    return JSONResponse(dump(model, keep))
+
+
+async def json_body(request: Request, model: type[ModelT], *, optional: bool = False) -> ModelT:
+    """Parses the JSON body into ``model``.
+
+    Args:
+        request: The request.
+        model: The spec schema's model.
+        optional: Whether an empty body means ``{}``.
+
+    Raises:
+        ApiError: 400 naming the problem: no body, not JSON, not an object, or the fields that fail.
+    """
+    raw = await _read_capped(request)
+    if not raw.strip():
+        if not optional:
+            raise bad_request("the request body is empty: send a JSON object")
+        raw = b"{}"
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise bad_request(f"the request body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise bad_request(f"the request body must be a JSON object, not {type(data).__name__}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise bad_request(validation_message(exc)) from None
+
+
+def literal_values(alias: Any) -> frozenset[str]:
+    """The values of a ``Literal`` enum alias of the API types (also when wrapped in ``Annotated``)."""
+    found: set[str] = set()
+    for arg in get_args(alias):
+        if isinstance(arg, str):
+            found.add(arg)
+        else:
+            found |= literal_values(arg)
+    return frozenset(found)
+
+
+def check_enum(field: str, values: Iterable[str], alias: Any) -> None:
+    """Rejects values outside an enum (the API models keep unknown values, a request must not).
+
+    Raises:
+        ApiError: 400 naming the field and the allowed values.
+    """
+    allowed = literal_values(alias)
+    for value in values:
+        if value not in allowed:
+            raise bad_request(f"invalid field `{field}`: {value!r} is not one of {sorted(allowed)}")
+
+
+MAX_JSON_BODY_BYTES = 64 * 1024 * 1024
+"""Largest JSON request body (file contents included); larger files go through upload_file."""
+
+
+def wait_request(
+    statuses: Iterable[str], timeout_seconds: int | None, alias: Any, max_seconds: int
+) -> tuple[list[str], int]:
+    """Checks a ``wait_for_status`` body, pure: the statuses to wait for and the hold in seconds.
+
+    Args:
+        statuses: The requested statuses.
+        timeout_seconds: The requested hold, or None for the longest.
+        alias: The Literal alias of the allowed statuses.
+        max_seconds: The longest hold this endpoint grants.
+
+    Raises:
+        ApiError: 400 when no status is given, one is unknown, or the timeout is negative.
+    """
+    wanted = list(statuses)
+    if not wanted:
+        raise bad_request("invalid field `statuses`: give at least one status")
+    check_enum("statuses", wanted, alias)
+    timeout = max_seconds if timeout_seconds is None else timeout_seconds
+    if timeout < 0:
+        raise bad_request("invalid field `timeout_seconds`: it must be 0 or more")
+    return wanted, min(timeout, max_seconds)
+
+
+async def _read_capped(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_JSON_BODY_BYTES:
+        raise _too_large()
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_JSON_BODY_BYTES:
+            raise _too_large()
+    return bytes(body)
+
+
+def _too_large() -> ApiError:
+    return ApiError(
+        413,
+        f"the JSON request body is larger than {MAX_JSON_BODY_BYTES // 2**20} MiB; upload large files with upload_file",
+    )
+
+
+def query_int(request: Request, name: str, default: int, *, low: int, high: int) -> int:
+    """An integer query parameter within ``[low, high]``.
+
+    Raises:
+        ApiError: 400 naming the parameter.
+    """
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise bad_request(f"invalid query parameter `{name}` {raw!r}: expected an integer") from None
+    if not low <= value <= high:
+        raise bad_request(f"invalid query parameter `{name}` {value}: expected {low} to {high}")
+    return value
+
+
+def query_bool(request: Request, name: str) -> bool:
+    """A boolean query parameter (``true``/``false``), False when absent.
+
+    Raises:
+        ApiError: 400 naming the parameter.
+    """
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return False
+    if raw.lower() in ("true", "1"):
+        return True
+    if raw.lower() in ("false", "0"):
+        return False
+    raise bad_request(f"invalid query parameter `{name}` {raw!r}: expected true or false")

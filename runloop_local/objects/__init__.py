@@ -1,0 +1,1 @@
+"""Storage objects: records, presigned upload and download URLs, expiry, and their routes."""

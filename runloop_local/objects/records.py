@@ -1,0 +1,186 @@
+"""Storage object records: the dataclass, its API view, and their SQLite table.
+
+The table lives in the engine's database file, reached through a connection of its own (as the
+snapshot records), so the object code needs nothing from :class:`..devboxes.store.Store`. A deleted object's
+row is removed: the service says "deleted" once, in the answer of the delete, then 404.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from runloop_api.types import ObjectView
+
+from ..db.json_record import JsonRecord, open_table
+from ..db.sql_queries import metadata_keys, metadata_values, newest_first_page
+
+__all__ = ["ObjectFilter", "ObjectRecord", "ObjectStore"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    state TEXT NOT NULL,
+    delete_after_time_ms INTEGER,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS objects_expiry ON objects (delete_after_time_ms)
+    WHERE delete_after_time_ms IS NOT NULL;
+"""
+
+
+@dataclass
+class ObjectRecord(JsonRecord):
+    """Everything kept about one storage object (stored as JSON).
+
+    ``state`` is ``UPLOADING`` (bytes may be PUT to the upload URL) or ``READ_ONLY`` (completed;
+    ``size_bytes`` set). ``DELETED`` appears only in the answer of a delete.
+    """
+
+    id: str
+    name: str
+    content_type: str
+    create_time_ms: int
+    state: str = "UPLOADING"
+    metadata: dict[str, str] = field(default_factory=dict)
+    size_bytes: int | None = None
+    delete_after_time_ms: int | None = None
+
+    def view(self, *, upload_url: str | None = None) -> ObjectView:
+        """The spec's ObjectView (``upload_url`` only in the answer of create)."""
+        return ObjectView.model_validate(
+            {
+                "id": self.id,
+                "name": self.name,
+                "content_type": self.content_type,
+                "create_time_ms": self.create_time_ms,
+                "state": self.state,
+                "metadata": dict(self.metadata),
+                "size_bytes": self.size_bytes,
+                "delete_after_time_ms": self.delete_after_time_ms,
+                "upload_url": upload_url,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class ObjectFilter:
+    """The filters of a list request (None: no filter)."""
+
+    name: str | None = None
+    """Part of the name."""
+    content_type: str | None = None
+    state: str | None = None
+    search: str | None = None
+    """The whole id, or part of the name."""
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class ObjectStore:
+    """The ``objects`` table of the engine's database.
+
+    Args:
+        path: The database file (the engine's, already in WAL mode).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._db, self._lock = open_table(path, _SCHEMA)
+
+    def close(self) -> None:
+        """Closes the connection."""
+        with self._lock:
+            self._db.close()
+
+    def put(self, rec: ObjectRecord) -> None:
+        """Inserts or replaces an object record."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO objects (id, name, content_type, state, delete_after_time_ms, data) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+                "content_type = excluded.content_type, state = excluded.state, "
+                "delete_after_time_ms = excluded.delete_after_time_ms, data = excluded.data",
+                (
+                    rec.id,
+                    rec.name,
+                    rec.content_type,
+                    rec.state,
+                    rec.delete_after_time_ms,
+                    json.dumps(rec.to_json()),
+                ),
+            )
+
+    def get(self, id: str) -> ObjectRecord | None:
+        """The object with this id, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT data FROM objects WHERE id = ?", (id,)).fetchone()
+        return None if row is None else ObjectRecord.from_json(json.loads(row[0]))
+
+    def remove(self, id: str) -> None:
+        """Removes an object's record (nothing when there is none)."""
+        with self._lock:
+            self._db.execute("DELETE FROM objects WHERE id = ?", (id,))
+
+    def ids(self) -> set[str]:
+        """The id of every object."""
+        with self._lock:
+            return {str(r[0]) for r in self._db.execute("SELECT id FROM objects").fetchall()}
+
+    def expired(self, now_ms: int) -> list[str]:
+        """The ids of objects whose ``delete_after_time_ms`` has passed."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM objects WHERE delete_after_time_ms IS NOT NULL AND delete_after_time_ms <= ?",
+                (now_ms,),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def page(
+        self, where: ObjectFilter, *, limit: int, starting_after: str | None
+    ) -> tuple[list[ObjectRecord], bool, int]:
+        """One page of objects, newest first.
+
+        Args:
+            where: The filters (all must hold).
+            limit: Page size.
+            starting_after: The id of the last object of the previous page.
+
+        Returns:
+            ``(page, has_more, total_count)``; the total counts every match, not only this page.
+        """
+        clauses, args = list[str](), list[Any]()
+        if where.name is not None:
+            clauses.append("name LIKE ? ESCAPE '\\'")
+            args.append(_like(where.name))
+        if where.content_type is not None:
+            clauses.append("content_type = ?")
+            args.append(where.content_type)
+        if where.state is not None:
+            clauses.append("state = ?")
+            args.append(where.state)
+        if where.search is not None:
+            clauses.append("(id = ? OR name LIKE ? ESCAPE '\\')")
+            args += [where.search, _like(where.search)]
+        with self._lock:
+            rows, has_more, total = newest_first_page(
+                self._db, "objects", clauses, args, limit=limit, starting_after=starting_after
+            )
+        return [ObjectRecord.from_json(json.loads(r)) for r in rows], has_more, total
+
+    def metadata_keys(self) -> list[str]:
+        """Every metadata key of an object, sorted."""
+        with self._lock:
+            return metadata_keys(self._db, "objects")
+
+    def metadata_values(self, key: str) -> list[str]:
+        """Every value of metadata ``key`` across objects, sorted."""
+        with self._lock:
+            return metadata_values(self._db, "objects", key)

@@ -1,0 +1,1 @@
+"""Terminals: named shell sessions on a pseudo-terminal that outlive their websocket connections."""

@@ -1,0 +1,102 @@
+"""Routes of disk snapshots: take (sync and async), status, list, update, delete, metadata."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from runloop_api.types import DevboxSnapshotRequest, EmptyRecord, MetadataKeysView, MetadataValuesView
+
+from ..http.errors import bad_request
+from ..http.requests import Routes, app_state, dump, json_body, query_int, respond
+from .records import SnapshotRecord
+from .rules import metadata_filters
+from .service import SnapshotService
+
+__all__ = ["ROUTES"]
+
+
+def snapshots(request: Request) -> SnapshotService:
+    """The engine's snapshot service, kept in the app state."""
+    return app_state(request, "snapshots", SnapshotService)
+
+
+async def snapshot_disk(request: Request) -> Response:
+    body = await json_body(request, DevboxSnapshotRequest, optional=True)
+    rec = await snapshots(request).snapshot(request.path_params["id"], body, wait=True)
+    return respond(rec.view())
+
+
+async def snapshot_disk_async(request: Request) -> Response:
+    body = await json_body(request, DevboxSnapshotRequest, optional=True)
+    rec = await snapshots(request).snapshot(request.path_params["id"], body, wait=False)
+    return respond(rec.view())
+
+
+async def status(request: Request) -> Response:
+    return respond(snapshots(request).get(request.path_params["id"]).status_view())
+
+
+def _include_total_count(request: Request) -> bool:
+    raw = request.query_params.get("include_total_count")
+    if raw is None or raw == "" or raw.lower() in ("true", "1"):
+        return True  # the spec's default for snapshots
+    if raw.lower() in ("false", "0"):
+        return False
+    raise bad_request(f"invalid query parameter `include_total_count` {raw!r}: expected true or false")
+
+
+async def list_snapshots(request: Request) -> Response:
+    query = request.query_params
+    limit = query_int(request, "limit", 20, low=1, high=5000)
+    filters = metadata_filters(query.multi_items())
+    include_total = _include_total_count(request)
+    svc = snapshots(request)
+    if query.get("source_blueprint_id"):
+        # No snapshot of the local engine comes from a blueprint.
+        page: list[SnapshotRecord] = []
+        has_more, total = False, 0
+    else:
+        page, has_more, total = svc.page(
+            devbox_id=query.get("devbox_id") or None,
+            metadata=filters,
+            limit=limit,
+            starting_after=query.get("starting_after") or None,
+        )
+    body: dict[str, Any] = {"snapshots": [dump(r.view()) for r in page], "has_more": has_more}
+    if include_total:
+        body["total_count"] = total
+    return JSONResponse(body)
+
+
+async def update(request: Request) -> Response:
+    body = await json_body(request, DevboxSnapshotRequest, optional=True)
+    return respond(snapshots(request).update(request.path_params["id"], body).view())
+
+
+async def delete(request: Request) -> Response:
+    await snapshots(request).delete(request.path_params["id"])
+    return respond(EmptyRecord())
+
+
+async def metadata_keys(request: Request) -> Response:
+    return respond(MetadataKeysView(keys=snapshots(request).store.metadata_keys()))
+
+
+async def metadata_values(request: Request) -> Response:
+    key = request.path_params["key"]
+    return respond(MetadataValuesView(key=key, values=snapshots(request).store.metadata_values(key)))
+
+
+ROUTES: Routes = [
+    ("POST", "/v1/devboxes/{id}/snapshot_disk", snapshot_disk),
+    ("POST", "/v1/devboxes/{id}/snapshot_disk_async", snapshot_disk_async),
+    ("GET", "/v1/devboxes/disk_snapshots", list_snapshots),
+    ("GET", "/v1/devboxes/disk_snapshots/{id}/status", status),
+    ("POST", "/v1/devboxes/disk_snapshots/{id}", update),
+    ("POST", "/v1/devboxes/disk_snapshots/{id}/delete", delete),
+    ("GET", "/v1/devboxes/disk_snapshots/metadata/keys", metadata_keys),
+    ("GET", "/v1/devboxes/disk_snapshots/metadata/keys/{key}/values", metadata_values),
+]

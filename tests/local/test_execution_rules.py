@@ -1,0 +1,134 @@
+"""Unit tests of execution decisions: output offsets, tails, UTF-8 boundaries, stdin, waits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from runloop_local.devboxes.store import Store
+from runloop_local.executions.live import LiveExecution
+from runloop_local.executions.records import ExecutionRecord
+from runloop_local.executions.rules import (
+    parse_last_n,
+    parse_offset,
+    stdin_actions,
+    stream_chunk,
+    tail_lines,
+    utf8_complete_prefix,
+    utf8_start,
+    view_start,
+    wait_is_over,
+)
+from runloop_local.http.errors import ApiError
+
+
+def test_parse_last_n_and_offset() -> None:
+    assert parse_last_n(None) == 100
+    assert parse_last_n("7") == 7
+    assert parse_last_n("0") is None
+    for bad in ("x", "-1", "1.5"):
+        with pytest.raises(ApiError, match="last_n"):
+            parse_last_n(bad)
+    assert parse_offset(None) == 0
+    assert parse_offset("12") == 12
+    for bad in ("x", "-3"):
+        with pytest.raises(ApiError, match="offset"):
+            parse_offset(bad)
+
+
+def test_tail_lines() -> None:
+    assert tail_lines(b"a\nb\nc\n", 2) == ("b\nc\n", True)
+    assert tail_lines(b"a\nb\nc", 2) == ("b\nc", True)
+    assert tail_lines(b"a\nb\n", 2) == ("a\nb\n", False)
+    assert tail_lines(b"a\nb\n", 5) == ("a\nb\n", False)
+    assert tail_lines(b"a\nb\n", None) == ("a\nb\n", False)
+    assert tail_lines(b"", 3) == ("", False)
+    assert tail_lines(b"\xff\n", 1) == ("\ufffd\n", False)
+
+
+def test_utf8_complete_prefix() -> None:
+    text = "aé€😀".encode()
+    assert utf8_complete_prefix(text) == len(text)
+    for cut, expected in [(1, 1), (2, 1), (3, 3), (4, 3), (5, 3), (6, 6), (7, 6), (8, 6), (9, 6), (10, 10)]:
+        assert utf8_complete_prefix(text[:cut]) == expected, cut
+    assert utf8_complete_prefix(b"\x80\x80\x80\x80") == 4  # junk is not held back
+    assert utf8_complete_prefix(b"") == 0
+    assert utf8_start("é".encode()[1:] + b"x") == 1
+    assert utf8_start("😀".encode()[1:] + b"x") == 3
+    assert utf8_start(b"abc") == 0
+    assert utf8_start(b"") == 0
+
+
+def test_stored_and_live_output_read_by_ranges(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db.sqlite3")
+    try:
+        rec = ExecutionRecord(id="exe_1", devbox_id="dbx_1", command="x", create_time_ms=0)
+        live = LiveExecution(rec, store)
+        live.on_stdout(b"abc")
+        live.flush()  # "abc" in the database, nothing in memory
+        live.on_stdout(b"defg")
+        live.flush(keep=True)  # "defg" in both
+        live.on_stdout(b"hi")  # "hi" in memory only
+        whole = b"abcdefghi"
+        for offset in range(len(whole) + 1):
+            assert live.read("stdout", offset) == whole[offset:]
+            for limit in range(1, 5):
+                assert live.read("stdout", offset, limit) == whole[offset : offset + limit], (offset, limit)
+        assert store.read_output("exe_1", "stdout") == b"abcdefg"
+        assert store.read_output("exe_1", "stdout", 2, 3) == b"cde"
+        assert store.read_output("exe_1", "stdout", 9) == b""
+        assert live.length("stdout") == 9
+        assert store.output_length("exe_1", "stdout") == 7
+        assert store.output_length("exe_1", "stderr") == 0
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "signal", "expected"),
+    [
+        ("hi", None, ["write"]),
+        ("hi", "EOF", ["write", "close"]),
+        (None, "EOF", ["close"]),
+        ("", "EOF", ["close"]),
+        ("x", "INTERRUPT", ["write", "interrupt"]),
+        (None, "INTERRUPT", ["interrupt"]),
+    ],
+)
+def test_stdin_actions(text: str | None, signal: str | None, expected: list[str]) -> None:
+    assert stdin_actions(text, signal) == expected
+
+
+def test_stdin_actions_need_text_or_signal() -> None:
+    with pytest.raises(ApiError, match="`text` or `signal`"):
+        stdin_actions(None, None)
+
+
+@pytest.mark.parametrize(
+    ("status", "statuses", "over"),
+    [
+        ("running", ["running"], True),
+        ("queued", ["running"], True),  # never seen queued again: running or later
+        ("completed", ["running"], False),
+        ("running", ["completed"], False),
+        ("completed", ["completed"], True),
+    ],
+)
+def test_wait_is_over(status: str, statuses: list[str], over: bool) -> None:
+    assert wait_is_over(status, statuses) is over
+
+
+def test_stream_chunk_holds_back_a_split_character_while_running() -> None:
+    euro = "€".encode()
+    assert stream_chunk(b"a" + euro[:2], done=False, limit=64) == b"a"
+    assert stream_chunk(b"a" + euro[:2], done=True, limit=64) == b"a" + euro[:2]
+    assert stream_chunk(b"a" + euro[:2], done=True, limit=3) == b"a"  # cut by the limit: more follows
+    assert stream_chunk(b"a" + euro, done=False, limit=64) == b"a" + euro
+
+
+def test_view_start_drops_a_partial_leading_character_only_when_cut() -> None:
+    euro = "€".encode()
+    assert view_start(euro[1:] + b"x", cut=True) == (b"x", True)
+    assert view_start(euro + b"x", cut=True) == (euro + b"x", True)
+    assert view_start(euro[1:] + b"x", cut=False) == (euro[1:] + b"x", False)
