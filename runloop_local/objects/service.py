@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import secrets
 import shutil
@@ -195,7 +196,7 @@ class ObjectService:
         rec = self.get(id)
         if rec.state != "READ_ONLY":
             raise bad_request(f"object {id} is {rec.state}: complete its upload before downloading it")
-        expires = int(time.time()) + duration_seconds
+        expires = math.ceil(time.time()) + duration_seconds  # never less than the duration asked for
         return signed_url(base_url, self._key, DOWNLOAD, id, expires)
 
     def upload_allowed(self, id: str, sig: str | None) -> bool:
