@@ -7,6 +7,11 @@
   at ``/home/user`` and ``root/tmp`` at ``/tmp`` read-write, fresh ``/proc`` and ``/dev``, its
   own user (``spec.uid``, no capabilities), pid, ipc and uts namespaces and hostname; the
   network is the host's (loopback servers answer the host). It dies with the engine.
+- with bubblewrap and ``spec.rootfs`` (an engine running as root): a writable root instead, an
+  overlay of image layers and the host's folders under an upper folder of the devbox's own,
+  mounted on the host before bubblewrap starts (``_rootfs``, ``mounts``), in a user namespace
+  whose ids 0 to 65535 are the host's; the agent runs as the devbox user (``setpriv``) unless
+  that is root;
 - without (``isolation="none"``, or ``"auto"`` when bubblewrap is missing): the same agent as a
   plain process in ``root/home``, after one loud warning.
 
@@ -20,8 +25,10 @@ from .contract import (
     ExecHandle,
     Isolation,
     OutputCallback,
+    PausableSandbox,
     PtyHandle,
     PtySandbox,
+    RootFs,
     Sandbox,
     SandboxError,
     SandboxSpec,
@@ -31,8 +38,10 @@ __all__ = [
     "ExecHandle",
     "Isolation",
     "OutputCallback",
+    "PausableSandbox",
     "PtyHandle",
     "PtySandbox",
+    "RootFs",
     "Sandbox",
     "SandboxError",
     "SandboxSpec",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
 
-from ._host import HostLayout
 from .contract import SandboxSpec
+from .host_scan import HostLayout
 
 __all__ = [
     "HOME",
@@ -16,6 +16,7 @@ __all__ = [
     "etc_files",
     "hostname_of",
     "masked_paths",
+    "rootfs_bwrap_args",
 ]
 
 HOME = "/home/user"
@@ -154,4 +155,50 @@ def bwrap_args(
     args += ["--hostname", hostname_of(spec), "--die-with-parent", "--new-session"]
     args += ["--remount-ro", "/"]  # bubblewrap's root is a tmpfs: no stray writes into memory
     args += ["--clearenv", "--setenv", "PATH", PATH, "--chdir", HOME, "--"]
+    return args + list(command)
+
+
+def rootfs_bwrap_args(
+    spec: SandboxSpec,
+    host: HostLayout,
+    *,
+    bwrap: str,
+    merged: str,
+    data_fds: Mapping[str, int],
+    userns_fds: tuple[int, int],
+    command: Sequence[str],
+) -> list[str]:
+    """Builds the bubblewrap command line of a sandbox whose ``/`` is a mounted writable root.
+
+    The sandbox gets a user namespace of its own whose uids and gids 0 to 65535 the engine maps
+    once bubblewrap has made it (``userns_fds``: the info fd that tells the child's pid, the fd
+    it waits on meanwhile), so root in the devbox can install packages as on any machine. The
+    first process runs as root of that namespace; ``setpriv`` drops to the devbox user before
+    the agent starts, unless that user is root.
+
+    Args:
+        spec: The sandbox spec.
+        host: The host layout (for the folders under ``/run`` DNS needs, and a Python outside ``/usr``).
+        bwrap: The bubblewrap executable.
+        merged: Where the root is mounted on the host.
+        data_fds: Sandbox path (under ``/run``) -> file descriptor put there read-only.
+        userns_fds: (info fd, block fd) for the user namespace's mapping.
+        command: The program and arguments to run (the agent).
+
+    Returns:
+        The argument list, starting with ``bwrap``.
+    """
+    info_fd, block_fd = userns_fds
+    args = [bwrap, "--bind", merged, "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/run"]
+    for folder in host.extra_ro:
+        args += ["--ro-bind", folder, folder]
+    for path, fd in data_fds.items():  # readable by the devbox user the agent runs as
+        args += ["--perms", "0644", "--ro-bind-data", str(fd), path]
+    args += ["--unshare-user", "--userns-block-fd", str(block_fd), "--info-fd", str(info_fd)]
+    args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    args += ["--hostname", hostname_of(spec), "--die-with-parent", "--new-session"]
+    args += ["--clearenv", "--setenv", "PATH", PATH, "--chdir", HOME, "--"]
+    if spec.uid != 0:
+        uid = str(spec.uid)
+        args += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--init-groups", "--inh-caps=-all", "--"]
     return args + list(command)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-__all__ = ["children", "ended", "wait_ended"]
+__all__ = ["children", "descendants", "ended", "state", "wait_ended"]
 
 
 def children(pid: int) -> list[int]:
@@ -14,6 +14,26 @@ def children(pid: int) -> list[int]:
             return [int(child) for child in listing.read().split()]
     except (OSError, ValueError):
         return []
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live descendant of ``pid``, parents before children."""
+    found: list[int] = []
+    todo = children(pid)
+    while todo:
+        child = todo.pop(0)
+        found.append(child)
+        todo += children(child)
+    return found
+
+
+def state(pid: int) -> bytes:
+    """The state letter of a process (``b""`` when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return b""
 
 
 def ended(pid: int) -> bool:

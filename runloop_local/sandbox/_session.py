@@ -7,7 +7,7 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Literal
 
 from . import _procs
@@ -72,6 +72,8 @@ class AgentSession(asyncio.SubprocessProtocol):
         self._stderr = bytearray()
         self._can_write: asyncio.Event = asyncio.Event()
         self._can_write.set()
+        self.on_stopped: Callable[[], None] | None = None
+        """Called once when :meth:`stop` has ended every process (unmounts a writable root)."""
 
     # asyncio.SubprocessProtocol
 
@@ -231,6 +233,7 @@ class AgentSession(asyncio.SubprocessProtocol):
         """Ends every process of the sandbox and waits for it to be gone."""
         transport = self.transport
         if transport is None:
+            self._stopped()
             return
         self._stopping = True
         if self.isolation == "none" and self.alive:
@@ -257,3 +260,35 @@ class AgentSession(asyncio.SubprocessProtocol):
                 logger.warning("processes of the sandbox of %s outlived it by 5 s", self.devbox_id)
         transport.close()
         self._end()
+        self._stopped()
+
+    @contextlib.asynccontextmanager
+    async def paused(self) -> AsyncIterator[None]:
+        """Stops every process of the sandbox for the block (see ``PausableSandbox.paused``)."""
+        transport = self.transport
+        stopped: list[int] = []
+        try:
+            if transport is not None and self.alive:
+                # Until no new process appears: one may fork while the others are being stopped.
+                for _ in range(20):
+                    fresh = [
+                        pid
+                        for pid in _procs.descendants(transport.get_pid())
+                        if pid not in stopped and _procs.state(pid) not in (b"T", b"t", b"Z", b"")
+                    ]
+                    if not fresh:
+                        break
+                    for pid in fresh:
+                        with contextlib.suppress(OSError):
+                            os.kill(pid, signal.SIGSTOP)
+                            stopped.append(pid)
+            yield
+        finally:
+            for pid in stopped:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGCONT)
+
+    def _stopped(self) -> None:
+        hook, self.on_stopped = self.on_stopped, None
+        if hook is not None:
+            hook()

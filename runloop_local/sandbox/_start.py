@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import shutil
@@ -13,11 +14,12 @@ from pathlib import Path
 from typing import Literal
 
 from . import _agent, _agent_pty, _wire
-from ._bwrap import HOME, base_env, bwrap_args, etc_files
-from ._host import scan_host
+from ._bwrap import HOME, base_env, bwrap_args, etc_files, rootfs_bwrap_args
+from ._rootfs import mount_root, unmount_root
 from ._session import AgentSession
 from ._validate import check_spec
 from .contract import Isolation, Sandbox, SandboxError, SandboxSpec
+from .host_scan import scan_host
 
 __all__ = ["choose_isolation", "find_python", "start_sandbox"]
 
@@ -99,6 +101,42 @@ def _memfd(name: str, content: bytes) -> int:
     return fd
 
 
+class _UsernsFds:
+    """The pipes over which bubblewrap tells its child's pid and waits for the id mapping."""
+
+    ID_MAP = "0 0 65536\n"
+    """Ids 0 to 65535 of the devbox are the host's: root in the devbox can own files as any
+    system user (apt's ``_apt``, say), and files of the host system keep their owners."""
+
+    def __init__(self) -> None:
+        self.info, self.child_info = os.pipe()
+        self.child_block, self.block = os.pipe()
+
+    def map_ids(self) -> None:
+        """Reads the child's pid, writes its uid and gid maps, and lets it go on (blocking).
+
+        Raises:
+            ValueError: bubblewrap ended before telling its child's pid.
+            OSError: The maps could not be written.
+        """
+        data = b""
+        while not data.rstrip().endswith(b"}"):
+            chunk = os.read(self.info, 4096)
+            if not chunk:
+                raise ValueError("bubblewrap ended before it made the sandbox's user namespace")
+            data += chunk
+        pid = int(json.loads(data)["child-pid"])
+        for name in ("uid_map", "gid_map"):
+            with open(f"/proc/{pid}/{name}", "w") as ids:
+                ids.write(self.ID_MAP)
+        os.write(self.block, b"1")
+
+    def close(self) -> None:
+        for fd in (self.info, self.block):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
 async def start_sandbox(spec: SandboxSpec) -> Sandbox:
     """Starts a devbox's sandbox and waits until its agent accepts commands.
 
@@ -122,23 +160,40 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
         raise SandboxError(
             f"cannot create the folders of devbox {spec.devbox_id} under {root}: {exc}"
         ) from exc
+    if spec.rootfs is not None and isolation != "bwrap":
+        raise SandboxError("a writable root needs bubblewrap: install it (`apt-get install bubblewrap`)")
     python, extra = find_python(isolation == "bwrap")
     if isolation == "none":
         _warn_unisolated(spec)
     home = HOME if isolation == "bwrap" else str(root / "home")
     session = AgentSession(isolation, spec.devbox_id, host_home=None if isolation == "bwrap" else home)
     fds: list[int] = []
+    userns: _UsernsFds | None = None
     try:
         if isolation == "bwrap":
             assert bwrap is not None
-            data_fds = {
-                path: _memfd(path, content) for path, content in {**etc_files(spec), **_AGENT_FILES}.items()
-            }
+            files = _AGENT_FILES if spec.rootfs is not None else {**etc_files(spec), **_AGENT_FILES}
+            data_fds = {path: _memfd(path, content) for path, content in files.items()}
             fds = list(data_fds.values())
             agent = [python, *_PYTHON_FLAGS, f"{AGENT_DIR}/agent.py"]
-            args = bwrap_args(
-                spec, scan_host(extra), bwrap=bwrap, root=str(root), data_fds=data_fds, command=agent
-            )
+            if spec.rootfs is not None:
+                merged = await asyncio.to_thread(mount_root, spec)
+                session.on_stopped = lambda: unmount_root(spec)
+                userns = _UsernsFds()
+                fds += [userns.child_info, userns.child_block]
+                args = rootfs_bwrap_args(
+                    spec,
+                    scan_host(extra),
+                    bwrap=bwrap,
+                    merged=str(merged),
+                    data_fds=data_fds,
+                    userns_fds=(userns.child_info, userns.child_block),
+                    command=agent,
+                )
+            else:
+                args = bwrap_args(
+                    spec, scan_host(extra), bwrap=bwrap, root=str(root), data_fds=data_fds, command=agent
+                )
             cwd, env = None, None
         else:
             args = [python, *_PYTHON_FLAGS, str(_AGENT_FILE)]
@@ -155,10 +210,22 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
             start_new_session=True,
         )
     except OSError as exc:
+        if userns is not None:
+            userns.close()
+        unmount_root(spec)
         raise SandboxError(f"cannot start the sandbox of devbox {spec.devbox_id}: {exc}") from exc
     finally:
         for fd in fds:
             os.close(fd)
+    if userns is not None:
+        try:
+            await asyncio.wait_for(asyncio.to_thread(userns.map_ids), START_TIMEOUT)
+        except (OSError, ValueError, asyncio.TimeoutError) as exc:
+            await session.stop()
+            detail = session.stderr_tail or str(exc) or "no answer from bubblewrap"
+            raise SandboxError(f"the sandbox of devbox {spec.devbox_id} did not start: {detail}") from exc
+        finally:
+            userns.close()
     # The agent adopts orphans ("s": subreaper) only without a pid namespace to end them.
     init = ["" if isolation == "bwrap" else "s", home]
     init += [f"{key}={value}" for key, value in base_env(spec, home).items()]

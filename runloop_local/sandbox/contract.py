@@ -6,20 +6,26 @@ exports ``start_sandbox`` from ``runloop_local.sandbox``.
 
 Filesystem layout the runtime mounts, so the engine can serve file operations from the host:
 
-- ``spec.root / "home"`` is the devbox's ``/home/user`` (created if missing, kept across restarts);
-- ``spec.root / "tmp"`` is the devbox's ``/tmp``;
-- everything else the devbox sees is the host system, read-only, without the engine's data
-  directory, other devboxes' folders, or the users' home folders of the host.
+- without ``spec.rootfs``: ``spec.root / "home"`` is the devbox's ``/home/user`` (created if
+  missing, kept across restarts), ``spec.root / "tmp"`` its ``/tmp``; everything else the devbox
+  sees is the host system, read-only, without the engine's data directory, other devboxes'
+  folders, or the users' home folders of the host;
+- with ``spec.rootfs`` (an engine running as root): the devbox's ``/`` is an overlay of read-only
+  image layers and the host system's folders under one writable upper folder of its own,
+  mounted at ``rootfs.merged`` on the host while the sandbox runs (so ``merged/home/user`` is
+  the devbox's home as it sees it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
 __all__ = [
+    "RootFs",
     "SandboxSpec",
     "ExecHandle",
     "Sandbox",
@@ -28,6 +34,7 @@ __all__ = [
     "OutputCallback",
     "PtyHandle",
     "PtySandbox",
+    "PausableSandbox",
 ]
 
 Isolation = Literal["auto", "bwrap", "none"]
@@ -36,6 +43,31 @@ OutputCallback = Callable[[bytes], None]
 
 class SandboxError(Exception):
     """The sandbox could not be started or used; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class RootFs:
+    """A writable root filesystem: image layers, the host system's folders, and an upper folder.
+
+    The devbox's ``/`` is an overlay whose lower layers are ``layers`` (top first) over
+    ``skeleton`` (the host system's top level: empty folders and its symlinks), and whose upper
+    folder is ``upper``. Each of ``host_dirs`` (``usr``, ``etc``, ...) is an overlay of its own
+    at ``/<name>``: the layers' ``<name>`` folders over ``mask/<name>`` (whiteouts hiding what
+    other users of the host may not read) over the host's ``/<name>``, with ``upper/<name>``
+    as its upper folder. A whole-disk snapshot is a copy of ``upper``.
+    """
+
+    upper: Path
+    """The devbox's writes (kept across suspend, resume and restarts)."""
+    work: Path
+    """Overlay work folders (one per mount), on the same file system as ``upper``."""
+    merged: Path
+    """Where the root is mounted on the host while the sandbox runs."""
+    skeleton: Path
+    mask: Path
+    host_dirs: tuple[str, ...]
+    layers: tuple[Path, ...] = ()
+    """Read-only image layers, top first (each a whole tree, as ``upper`` is)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +86,8 @@ class SandboxSpec:
     isolation: Isolation = "auto"
     """``auto``: bubblewrap when installed, else plain processes (with one loud warning);
     ``bwrap``: fail with an install hint when bubblewrap is missing; ``none``: plain processes."""
+    rootfs: RootFs | None = None
+    """A writable root (needs bubblewrap and root on the host); None: the host system read-only."""
 
 
 class ExecHandle(Protocol):
@@ -170,5 +204,17 @@ class PtySandbox(Sandbox, Protocol):
 
         Raises:
             SandboxError: The sandbox has stopped or the shell could not start.
+        """
+        ...
+
+
+@runtime_checkable
+class PausableSandbox(Sandbox, Protocol):
+    """A sandbox whose processes can be paused (an optional part of the contract)."""
+
+    def paused(self) -> AbstractAsyncContextManager[None]:
+        """Stops every process of the sandbox (SIGSTOP) for the block, and continues them after.
+
+        Processes that were stopped before stay stopped; a disk copied meanwhile is consistent.
         """
         ...

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from runloop_local.sandbox import Sandbox, SandboxError, SandboxSpec, _host, _start, start_sandbox
+from runloop_local.sandbox import Sandbox, SandboxError, SandboxSpec, _start, host_scan, start_sandbox
 
 from .test_sandbox_runtime import run
 
@@ -90,7 +90,7 @@ async def test_the_host_is_read_only_and_private_folders_are_hidden(
         second, "touch /usr/x || touch /etc/x || echo x >> /etc/hosts || mkdir /new || cat /etc/shadow"
     )
     assert code != 0 and output.out == ""
-    files, dirs = _host.private_entries("/etc")
+    files, dirs = host_scan.private_entries("/etc")
     reads = " ".join(
         [f"cat {path} 2>/dev/null;" for path in files] + [f"ls -A {path} 2>/dev/null;" for path in dirs]
     )
@@ -135,7 +135,7 @@ async def test_auto_without_bwrap_runs_plain_processes_with_one_loud_warning(
 async def test_a_bubblewrap_failure_is_reported_with_its_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scan_host = _host.scan_host
+    scan_host = host_scan.scan_host
     monkeypatch.setattr(_start, "scan_host", lambda extra: scan_host([*extra, "/no/such/folder"]))
     with pytest.raises(SandboxError, match=r"did not start: .*/no/such/folder"):
         await start_sandbox(SandboxSpec("dbx_x", tmp_path / "dbx_x", isolation="bwrap"))

@@ -20,10 +20,10 @@ from runloop_local.sandbox._bwrap import (
     hostname_of,
     masked_paths,
 )
-from runloop_local.sandbox._host import HostLayout, private_entries
 from runloop_local.sandbox._session import home_on_host
 from runloop_local.sandbox._start import choose_isolation
 from runloop_local.sandbox._validate import check_spec, env_fields, text_field
+from runloop_local.sandbox.host_scan import HostLayout, private_entries
 
 
 def test_frames_round_trip_whole_and_byte_by_byte() -> None:
