@@ -70,6 +70,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     serve.add_argument("--data-dir", type=Path, default=None, help="where records and devbox files live")
     serve.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto")
     serve.add_argument(
+        "--read-only-root",
+        action="store_true",
+        help="give devboxes the host system read-only with a private home, even where the engine "
+        "could mount a writable root (it needs root)",
+    )
+    serve.add_argument(
         "--allow-remote", action="store_true", help="allow binding an address reachable from other machines"
     )
     return parser.parse_args(argv)
@@ -101,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     token = args.token or new_token()
     data_dir = args.data_dir or default_data_dir()
-    service = DevboxService(data_dir, args.isolation)
+    service = DevboxService(data_dir, args.isolation, writable_roots=not args.read_only_root)
     host = f"[{args.host}]" if ":" in args.host else args.host
     port = sock.getsockname()[1]
     print(f"runloop-local: serving the Runloop API at http://{host}:{port}", flush=True)

@@ -17,6 +17,7 @@ import uvicorn
 from .app import build_app
 from .devboxes.service import DevboxService, StartSandbox
 from .sandbox.contract import Isolation
+from .sandbox.mounts import mounts_under, unmount
 
 __all__ = ["LocalEngine", "check_isolation", "listening_socket", "new_token"]
 
@@ -88,8 +89,11 @@ class LocalEngine:
         token: str | None = None,
         isolation: Isolation = "auto",
         start_sandbox: StartSandbox | None = None,
+        writable_roots: bool = True,
     ) -> None:
         check_isolation(isolation)
+        self._writable_roots = writable_roots
+        self._service: DevboxService | None = None
         self._data_dir = Path(data_dir) if data_dir is not None else None
         self._token = token or new_token()
         self._isolation: Isolation = isolation
@@ -124,6 +128,18 @@ class LocalEngine:
             raise RuntimeError("the engine is not started")
         return found
 
+    @property
+    def writable_roots(self) -> str | None:
+        """None when devboxes get a writable root filesystem, else why not (once started).
+
+        Raises:
+            RuntimeError: The engine is not started.
+        """
+        if self._service is None or self._server is None:
+            raise RuntimeError("the engine is not started")
+        images = self._service.images
+        return None if images.base is not None else images.unavailable or "not set up"
+
     def start(self) -> LocalEngine:
         """Starts the server and returns once it accepts requests.
 
@@ -136,10 +152,16 @@ class LocalEngine:
             self._temp_dir = Path(tempfile.mkdtemp(prefix="runloop-local-"))
         data_dir = self.data_dir
         try:
-            service = DevboxService(data_dir, self._isolation, start_sandbox=self._start_sandbox)
+            service = DevboxService(
+                data_dir,
+                self._isolation,
+                start_sandbox=self._start_sandbox,
+                writable_roots=self._writable_roots,
+            )
         except BaseException:
             self.stop()
             raise
+        self._service = service
         app = build_app(service, self._token)
         sock = listening_socket("127.0.0.1", 0)
         self._socket = sock
@@ -172,6 +194,8 @@ class LocalEngine:
         if sock is not None:
             sock.close()
         if self._temp_dir is not None:
+            for leftover in mounts_under(self._temp_dir):  # never delete through a devbox's root
+                unmount(leftover)
             shutil.rmtree(self._temp_dir, ignore_errors=True)
             self._temp_dir = None
 

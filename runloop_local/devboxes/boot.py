@@ -15,13 +15,22 @@ from ..db.clock import now_ms
 from ..executions.live import LiveDevbox
 from ..executions.rules import KILLED_EXIT_STATUS
 from ..executions.service import ExecutionService
-from ..files.rules import resolve_path
+from ..files.rules import Folders, folders_of
+from ..files.service import write_file_mounts
 from ..http.errors import ApiError
-from ..sandbox.contract import Isolation, Sandbox, SandboxError, SandboxSpec
+from ..sandbox.contract import Isolation, RootFs, Sandbox, SandboxError, SandboxSpec
 from .ports import DevboxHost
 from .records import DevboxRecord
 
-__all__ = ["BootHost", "StartSandbox", "boot", "default_start_sandbox", "run_setup_command", "sandbox_spec"]
+__all__ = [
+    "BootHost",
+    "devbox_user",
+    "StartSandbox",
+    "boot",
+    "default_start_sandbox",
+    "run_setup_command",
+    "sandbox_spec",
+]
 
 log = logging.getLogger("runloop_local")
 
@@ -46,6 +55,18 @@ class BootHost(DevboxHost, Protocol):
         """The executions service (the entrypoint is an execution)."""
         ...
 
+    def root_of(self, rec: DevboxRecord) -> RootFs | None:
+        """The writable root of a devbox (None: it has none).
+
+        Raises:
+            RuntimeError: It has one, but this engine cannot mount it.
+        """
+        ...
+
+    def folders(self, rec: DevboxRecord) -> Folders:
+        """The host folders of a devbox's ``/home/user`` and ``/tmp``."""
+        ...
+
 
 SETUP_LOG_LINES = 1000
 """Most output lines of one launch command kept in the devbox's log."""
@@ -65,42 +86,55 @@ def default_start_sandbox() -> StartSandbox:
     return start
 
 
-def sandbox_spec(rec: DevboxRecord, root: Path, isolation: Isolation) -> SandboxSpec:
-    """The sandbox a devbox record asks for (its user from ``launch_parameters.user_parameters``)."""
+def devbox_user(rec: DevboxRecord) -> tuple[str, int]:
+    """A devbox's user name and uid (``launch_parameters.user_parameters``; ``user``, 1000 by default)."""
     user: Mapping[str, Any] = rec.launch_parameters.get("user_parameters") or {}
+    return user.get("username", "user"), int(user.get("uid", 1000))
+
+
+def sandbox_spec(
+    rec: DevboxRecord, root: Path, isolation: Isolation, rootfs: RootFs | None = None
+) -> SandboxSpec:
+    """The sandbox a devbox record asks for (its user from ``launch_parameters.user_parameters``)."""
+    username, uid = devbox_user(rec)
     return SandboxSpec(
         devbox_id=rec.id,
         root=root,
         env=rec.environment_variables,
-        username=user.get("username", "user"),
-        uid=int(user.get("uid", 1000)),
+        username=username,
+        uid=uid,
         isolation=isolation,
+        rootfs=rootfs,
     )
 
 
 def prepare_folders(root: Path, file_mounts: Mapping[str, str]) -> None:
-    """Creates a devbox's ``home`` and ``tmp`` folders and writes its file mounts.
+    """Creates a devbox's ``home`` and ``tmp`` folders and writes its file mounts (no writable root).
 
     Raises:
-        ApiError: 400 for a mount path outside the devbox.
-        OSError: A folder or file could not be written.
+        ApiError: 400 for a mount path outside the devbox, or a file that cannot be written.
+        OSError: A folder could not be made.
     """
     for folder in ("home", "tmp"):
         (root / folder).mkdir(parents=True, exist_ok=True)
-    for target, content in file_mounts.items():
-        path = resolve_path(root, target, field=f"file_mounts.{target}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content)
+    write_file_mounts(folders_of(root), file_mounts)
 
 
 async def boot(service: BootHost, live: LiveDevbox, *, resume: bool) -> None:
     """Starts a new (or resumed) devbox's sandbox and takes it to running, or to failure."""
     rec = service.get(live.id)
+    mounts = {} if resume else rec.file_mounts
     try:
-        prepare_folders(live.root, {} if resume else rec.file_mounts)
+        rootfs = service.root_of(rec)
+        if rootfs is None:
+            prepare_folders(live.root, mounts)
         start = service.start_sandbox or default_start_sandbox()
-        live.sandbox = await start(sandbox_spec(rec, live.root, service.isolation))
-    except (SandboxError, OSError, ApiError) as exc:
+        live.sandbox = await start(sandbox_spec(rec, live.root, service.isolation, rootfs))
+        if rootfs is not None:  # written through the mounted root, as the devbox sees it
+            write_file_mounts(service.folders(rec), mounts)
+    except (SandboxError, OSError, ApiError, RuntimeError) as exc:
+        if live.sandbox is not None:
+            await service.stop_live(live)
         log.warning("devbox %s failed to start: %s", rec.id, exc)
         service.log(rec.id, f"the sandbox could not start: {exc}", level="error")
         service.advance(rec.id, "failure", failure_reason="execution_failed")

@@ -31,6 +31,10 @@ class DevboxRecord(JsonRecord):
     shutdown_reason: str | None = None
     keep_alive_since_ms: int = 0
     entrypoint_execution_id: str | None = None
+    rootfs: bool = False
+    """Whether its ``/`` is a writable root (overlay); False: the host read-only, a private home."""
+    layers: list[str] = field(default_factory=list)
+    """The image layers its root stands on, top first (with ``rootfs``)."""
 
     def view(self) -> DevboxView:
         """The spec's DevboxView of this devbox."""

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import shutil
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from pathlib import Path
 
 from runloop_api.types import DevboxCreateParameters, DevboxUpdateParameters
@@ -21,9 +21,12 @@ from ..db.data_dir_lock import DataDirLock
 from ..db.ids import new_id
 from ..executions.live import LiveDevbox
 from ..executions.service import ExecutionService
+from ..files.rules import Folders, folders_of
 from ..http.errors import ApiError, bad_request
-from ..sandbox.contract import Isolation
-from .boot import StartSandbox, boot
+from ..images.service import ImageService
+from ..sandbox.contract import Isolation, RootFs
+from ..sandbox.mounts import unmount
+from .boot import StartSandbox, boot, devbox_user
 from .create_rules import UNSUPPORTED_CREATE_FIELDS, check_create_params
 from .reaper import Reaper
 from .records import DevboxRecord
@@ -44,6 +47,7 @@ class DevboxService(DevboxRecords):
         isolation: How sandboxes are isolated (``auto``, ``bwrap``, ``none``).
         start_sandbox: Starts a sandbox; defaults to ``runloop_local.sandbox.start_sandbox``.
         reaper_interval: Seconds between checks of keep-alive and idle timers.
+        writable_roots: Whether devboxes get a writable root where the engine can mount one.
     """
 
     def __init__(
@@ -53,6 +57,7 @@ class DevboxService(DevboxRecords):
         *,
         start_sandbox: StartSandbox | None = None,
         reaper_interval: float = 0.25,
+        writable_roots: bool = True,
     ) -> None:
         self.data_dir = data_dir
         self._lock = DataDirLock(data_dir)
@@ -62,6 +67,8 @@ class DevboxService(DevboxRecords):
             self._lock.release()
             raise
         self.isolation: Isolation = isolation
+        self.images = ImageService(data_dir, writable_roots=writable_roots and isolation != "none")
+        self.images.add_referrer(self._layers_in_use)
         self.live: dict[str, LiveDevbox] = {}
         self.start_sandbox = start_sandbox
         self.reaper = Reaper(self, reaper_interval)
@@ -73,6 +80,7 @@ class DevboxService(DevboxRecords):
 
     async def start(self) -> None:
         """Recovers records left by a previous engine process and starts the reaper."""
+        self.images.start()
         self.recover()
         self.reaper.start()
 
@@ -134,10 +142,36 @@ class DevboxService(DevboxRecords):
             return live
         return self.require_running(id, action)[1]
 
+    def root_of(self, rec: DevboxRecord) -> RootFs | None:
+        """The writable root of a devbox (None: it has none).
+
+        Raises:
+            RuntimeError: It has one, but this engine cannot mount it (say, no longer root).
+        """
+        if not rec.rootfs:
+            return None
+        return self.images.root_of(self.data_dir / "devboxes" / rec.id, rec.layers)
+
+    def _layers_in_use(self) -> set[str]:
+        """Layers of devboxes whose files are kept (every status but shutdown)."""
+        kept = frozenset(ACTIVE_STATUSES | {"suspended", "failure"})
+        return {layer for rec in self.store.devboxes_with_status(kept) for layer in rec.layers}
+
+    def folders(self, rec: DevboxRecord) -> Folders:
+        """The host folders of a devbox's ``/home/user`` and ``/tmp`` (through its mounted root)."""
+        root = self.data_dir / "devboxes" / rec.id
+        if not rec.rootfs:
+            return folders_of(root)
+        return folders_of(root, merged=root / "merged", owner=devbox_user(rec)[1])
+
     # -- operations -----------------------------------------------------------------------------
 
-    async def create(self, params: DevboxCreateParameters) -> DevboxRecord:
+    async def create(self, params: DevboxCreateParameters, *, layers: Sequence[str] = ()) -> DevboxRecord:
         """Records a new devbox and starts booting it; returns at once (status provisioning).
+
+        Args:
+            params: The request.
+            layers: Image layers its root stands on, top first (from a snapshot or a blueprint).
 
         Raises:
             ApiError: 400 for invalid fields, 501 for fields the local engine does not support.
@@ -156,6 +190,8 @@ class DevboxService(DevboxRecords):
             file_mounts=dict(params.file_mounts or {}),
             state_transitions=[{"status": "provisioning", "transition_time_ms": now}],
             keep_alive_since_ms=now,
+            rootfs=self.images.base is not None,
+            layers=list(layers),
         )
         self.store.put_devbox(rec)
         live = LiveDevbox(rec.id, self.data_dir / "devboxes" / rec.id)
@@ -196,10 +232,15 @@ class DevboxService(DevboxRecords):
         live = self.live.get(id)
         if live is not None:
             await self.stop_live(live)
-        root = self.data_dir / "devboxes" / id
-        if root.exists():
-            self._spawn(asyncio.to_thread(shutil.rmtree, root, ignore_errors=True))
+        self._spawn(self._remove_files(self.data_dir / "devboxes" / id))
         return self.get(id)
+
+    async def _remove_files(self, root: Path) -> None:
+        """Deletes a shut-down devbox's folder (its root unmounted first), then layers no one uses."""
+        await asyncio.to_thread(unmount, root / "merged")
+        if root.exists():
+            await asyncio.to_thread(shutil.rmtree, root, ignore_errors=True)
+        await self.images.collect_garbage()
 
     async def suspend(self, id: str, reason: str | None = None) -> DevboxRecord:
         """Suspends a running devbox: its processes end, its files stay."""

@@ -6,11 +6,7 @@ failed or interrupted write leaves the old file as it was.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -31,8 +27,9 @@ from ..devboxes.service import DevboxService
 from ..http.errors import ApiError, bad_request
 from ..http.requests import Routes, app_state, json_body, respond
 from .rules import resolve_path
+from .service import replace_file
 
-__all__ = ["ROUTES", "replace_file"]
+__all__ = ["ROUTES"]
 
 
 def service(request: Request) -> DevboxService:
@@ -43,10 +40,13 @@ def service(request: Request) -> DevboxService:
 _COPY_CHUNK = 1024 * 1024
 
 
-def _devbox_file(request: Request, path: str, field: str, action: str) -> Path:
-    _, live = service(request).require_running(request.path_params["id"], action)
+def _devbox_file(request: Request, path: str, field: str, action: str) -> tuple[Path, int | None]:
+    """The host path of a devbox file, and the uid files written there must belong to."""
+    svc = service(request)
+    rec, live = svc.require_running(request.path_params["id"], action)
     live.touch()
-    return resolve_path(live.root, path, field=field)
+    folders = svc.folders(rec)
+    return resolve_path(folders, path, field=field), folders.owner
 
 
 def _existing_file(target: Path, path: str, field: str) -> Path:
@@ -57,34 +57,9 @@ def _existing_file(target: Path, path: str, field: str) -> Path:
     return target
 
 
-def replace_file(target: Path, write: Callable[[IO[bytes]], object], field: str, path: str) -> None:
-    """Writes a file atomically: ``write`` fills a temporary file that then replaces ``target``.
-
-    Raises:
-        ApiError: 400 when the folder cannot be created or the file cannot be written.
-    """
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_dir():
-            raise bad_request(f"invalid `{field}` {path!r}: it is a directory")
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".rl-upload-")
-    except OSError as exc:
-        raise bad_request(f"cannot write `{field}` {path!r}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write(out)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise bad_request(f"cannot write `{field}` {path!r}: {exc.strerror}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
 async def read_file_contents(request: Request) -> Response:
     body = await json_body(request, DevboxReadFileParameters)
-    target = _devbox_file(request, body.file_path, "file_path", "read a file")
+    target, _ = _devbox_file(request, body.file_path, "file_path", "read a file")
     target = _existing_file(target, body.file_path, "file_path")
     data = await run_in_threadpool(target.read_bytes)
     return PlainTextResponse(data.decode("utf-8", "replace"))
@@ -92,9 +67,11 @@ async def read_file_contents(request: Request) -> Response:
 
 async def write_file_contents(request: Request) -> Response:
     body = await json_body(request, DevboxWriteFileParameters)
-    target = _devbox_file(request, body.file_path, "file_path", "write a file")
+    target, owner = _devbox_file(request, body.file_path, "file_path", "write a file")
     data = body.contents.encode()
-    await run_in_threadpool(replace_file, target, lambda out: out.write(data), "file_path", body.file_path)
+    await run_in_threadpool(
+        replace_file, target, lambda out: out.write(data), "file_path", body.file_path, owner
+    )
     devbox_id = request.path_params["id"]
     return respond(DevboxExecutionDetailView(devbox_id=devbox_id, exit_status=0, stdout="", stderr=""))
 
@@ -112,14 +89,14 @@ async def upload_file(request: Request) -> Response:
             raise bad_request("invalid field `path`: give the devbox path to write as a form field")
         if not isinstance(upload, UploadFile):
             raise bad_request("invalid field `file`: give the file's contents as a form file part")
-        target = _devbox_file(request, path, "path", "upload a file")
+        target, owner = _devbox_file(request, path, "path", "upload a file")
         source = upload.file
 
         def copy(out: IO[bytes]) -> None:
             source.seek(0)
             shutil.copyfileobj(source, out, _COPY_CHUNK)
 
-        await run_in_threadpool(replace_file, target, copy, "path", path)
+        await run_in_threadpool(replace_file, target, copy, "path", path, owner)
     finally:
         await form.close()
     return respond(EmptyRecord())
@@ -127,7 +104,7 @@ async def upload_file(request: Request) -> Response:
 
 async def download_file(request: Request) -> Response:
     body = await json_body(request, DevboxDownloadFileParameters)
-    target = _devbox_file(request, body.path, "path", "download a file")
+    target, _ = _devbox_file(request, body.path, "path", "download a file")
     target = _existing_file(target, body.path, "path")
     return FileResponse(target, media_type="application/octet-stream", filename=target.name)
 

@@ -1,22 +1,46 @@
-"""Devbox paths to host paths: ``/home/user`` is ``root/home``, ``/tmp`` is ``root/tmp``.
+"""Devbox paths to host paths: the host folders that are a devbox's ``/home/user`` and ``/tmp``.
 
-File operations are served from the host folders the sandbox mounts, never through the sandbox.
-A path may not leave those two folders: no ``..``, no other absolute path, no symlink pointing out.
+File operations are served from the host (the folders the sandbox mounts, or its mounted
+writable root), never through the sandbox. A path may not leave those two folders: no ``..``,
+no other absolute path, no symlink pointing out.
 """
 
 from __future__ import annotations
 
 import os
 import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..http.errors import ApiError
 
-__all__ = ["HOME", "PathRejected", "devbox_path", "host_path", "resolve_path"]
+__all__ = ["HOME", "Folders", "PathRejected", "devbox_path", "folders_of", "host_path", "resolve_path"]
 
 HOME = "/home/user"
 _MOUNTS = ((HOME, "home"), ("/tmp", "tmp"))
 _MAX_SYMLINKS = 40
+
+
+@dataclass(frozen=True)
+class Folders:
+    """The host folders that are a devbox's ``/home/user`` and ``/tmp``."""
+
+    home: Path
+    tmp: Path
+    owner: int | None = None
+    """The uid (and gid) files written for the devbox must belong to; None when the sandbox
+    shows the engine's own files as the devbox user's."""
+
+    def of(self, folder: str) -> Path:
+        """The host folder of ``"home"`` or ``"tmp"``."""
+        return self.home if folder == "home" else self.tmp
+
+
+def folders_of(root: Path, *, merged: Path | None = None, owner: int | None = None) -> Folders:
+    """A devbox's folders: ``root/home`` and ``root/tmp``, or those of its mounted root ``merged``."""
+    if merged is None:
+        return Folders(root / "home", root / "tmp")
+    return Folders(merged / "home" / "user", merged / "tmp", owner)
 
 
 class PathRejected(ApiError):
@@ -59,22 +83,22 @@ def devbox_path(path: str, *, field: str = "path") -> tuple[str, str]:
     raise PathRejected(field, path, "only paths under /home/user and /tmp are reachable")
 
 
-def host_path(root: Path, folder: str, rel: str) -> Path:
-    """The host path of ``rel`` under the devbox folder ``root / folder``, pure."""
-    base = root / folder
+def host_path(folders: Folders, folder: str, rel: str) -> Path:
+    """The host path of ``rel`` under the devbox folder ``folder`` (``"home"`` or ``"tmp"``), pure."""
+    base = folders.of(folder)
     return base / rel if rel else base
 
 
-def _host_of(root: Path, parts: list[str]) -> Path | None:
+def _host_of(folders: Folders, parts: list[str]) -> Path | None:
     """The host path of devbox path components, or None outside ``/home/user`` and ``/tmp``."""
     if parts[:2] == ["home", "user"]:
-        return host_path(root, "home", "/".join(parts[2:]))
+        return host_path(folders, "home", "/".join(parts[2:]))
     if parts[:1] == ["tmp"]:
-        return host_path(root, "tmp", "/".join(parts[1:]))
+        return host_path(folders, "tmp", "/".join(parts[1:]))
     return None
 
 
-def resolve_path(root: Path, path: str, *, field: str = "path") -> Path:
+def resolve_path(folders: Folders, path: str, *, field: str = "path") -> Path:
     """The host path of a devbox path, following symlinks the way the devbox sees them.
 
     Each component is checked: a symlink's target is read as a devbox path (an absolute target
@@ -83,7 +107,7 @@ def resolve_path(root: Path, path: str, *, field: str = "path") -> Path:
     folders.
 
     Args:
-        root: The devbox's host folder (``home/`` and ``tmp/`` live under it).
+        folders: The devbox's host folders.
         path: The devbox path from the request.
         field: The request field it came from (for messages).
 
@@ -108,7 +132,7 @@ def resolve_path(root: Path, path: str, *, field: str = "path") -> Path:
                 parts.pop()
             continue
         parts.append(name)
-        host = _host_of(root, parts)
+        host = _host_of(folders, parts)
         if host is None or not host.is_symlink():
             continue
         hops += 1
@@ -119,7 +143,7 @@ def resolve_path(root: Path, path: str, *, field: str = "path") -> Path:
         if target.startswith("/"):
             parts = []
         pending = target.split("/") + pending
-    resolved = _host_of(root, parts)
+    resolved = _host_of(folders, parts)
     if resolved is None:
         raise PathRejected(field, path, "it resolves through a symlink outside /home/user and /tmp")
     return resolved

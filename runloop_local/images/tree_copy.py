@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-__all__ = ["CopyError", "copy_tree", "remove_tree", "tree_size"]
+__all__ = ["CopyError", "chown_tree", "copy_tree", "remove_tree", "tree_size"]
 
 _CP = shutil.which("cp")
 
@@ -74,3 +74,11 @@ def tree_size(root: Path) -> int:
 def remove_tree(path: Path) -> None:
     """Removes a folder tree if it exists (errors ignored: a leftover is swept on the next start)."""
     shutil.rmtree(path, ignore_errors=True)
+
+
+def chown_tree(root: Path, owner: int) -> None:
+    """Gives ``root`` and everything under it to uid and gid ``owner`` (links themselves, not their targets)."""
+    os.lchown(root, owner, owner)
+    for folder, dirs, files in os.walk(root):
+        for name in (*dirs, *files):
+            os.lchown(os.path.join(folder, name), owner, owner)

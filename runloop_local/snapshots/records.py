@@ -51,6 +51,9 @@ class SnapshotRecord(JsonRecord):
     metadata: dict[str, str] = field(default_factory=dict)
     size_bytes: int | None = None
     error_message: str | None = None
+    layers: list[str] = field(default_factory=list)
+    """A whole-disk snapshot: its image layers, top first (the devbox's writes over the layers
+    its root stood on). Empty: a snapshot of ``/home/user`` only, in ``snapshots/<id>/home``."""
 
     def view(self) -> DevboxDiskSnapshotView:
         """The spec's DevboxDiskSnapshotView of this snapshot."""

@@ -1,16 +1,22 @@
 """Disk snapshots: taking them from devboxes, and starting new devboxes from them.
 
-A snapshot is a copy of the devbox's ``/home/user`` (its ``/tmp`` is scratch and not kept),
-taken while the devbox keeps running. Files go to ``<data dir>/snapshots/<id>/home``, copied first
-into ``<data dir>/snapshots/.staging/`` and renamed into place once complete, so there is never a
-half snapshot: a failed copy leaves no files and the record says ``error`` with the reason.
-Records are in the engine's SQLite database; a snapshot that was in progress when the engine
-stopped is reported ``error`` on the next start.
+A devbox with a writable root is snapshotted whole: its upper folder (every write, deletions
+as whiteouts, owners and modes) is copied, with its processes paused, into a new image layer;
+the snapshot is that layer over the layers the devbox stood on, and a devbox made from it
+stands on them with an empty upper folder of its own (no copy). Layers stay while any
+snapshot or devbox uses them. A devbox without one (an engine that cannot mount overlays) is
+snapshotted as a copy of its ``/home/user`` into ``<data dir>/snapshots/<id>/home``.
+
+Copies go to a staging folder renamed into place once complete, so there is never a half
+snapshot: a failed copy leaves no files and the record says ``error`` with the reason. Records
+are in the engine's SQLite database; a snapshot that was in progress when the engine stopped is
+reported ``error`` on the next start.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 from pathlib import Path
@@ -23,9 +29,10 @@ from ..devboxes.create_rules import UNSUPPORTED_CREATE_FIELDS, check_create_para
 from ..devboxes.records import DevboxRecord
 from ..devboxes.service import DevboxService
 from ..http.errors import ApiError, bad_request
+from ..images.tree_copy import CopyError, chown_tree, copy_tree, remove_tree, tree_size
+from ..sandbox.contract import PausableSandbox
 from .records import MetadataFilter, SnapshotRecord, SnapshotStore
 from .rules import SNAPSHOTTABLE_STATUSES, check_snapshot_request, check_snapshottable, check_usable
-from .tree_copy import CopyError, copy_tree, remove_tree, tree_size
 
 __all__ = ["SnapshotService"]
 
@@ -46,6 +53,7 @@ class SnapshotService:
         self.devboxes = devboxes
         self.folder = devboxes.data_dir / "snapshots"
         self._store: SnapshotStore | None = None
+        devboxes.images.add_referrer(self._layers_in_use)
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._closing = False
 
@@ -113,7 +121,8 @@ class SnapshotService:
             metadata=dict(body.metadata or {}),
         )
         self.store.put(rec)
-        task = asyncio.create_task(self._take(rec, self._devbox_home(devbox)))
+        take = self._take_root(rec, devbox) if devbox.rootfs else self._take(rec, self._devbox_home(devbox))
+        task = asyncio.create_task(take)
         self._tasks[rec.id] = task
         task.add_done_callback(lambda _: self._tasks.pop(rec.id, None))
         if not wait:
@@ -153,6 +162,47 @@ class SnapshotService:
             raise
         rec.status, rec.size_bytes = "complete", size
         self.store.put(rec)
+
+    async def _take_root(self, rec: SnapshotRecord, devbox: DevboxRecord) -> None:
+        upper = self.devboxes.data_dir / "devboxes" / devbox.id / "upper"
+        try:
+            live = self.devboxes.live.get(devbox.id)
+            sandbox = live.sandbox if live is not None else None
+            paused = sandbox.paused() if isinstance(sandbox, PausableSandbox) else contextlib.nullcontext()
+            async with paused:  # a consistent disk: no process writes while it is copied
+                layer = await self.devboxes.images.layers.capture(upper)
+            rec.layers = [layer, *devbox.layers]
+            self.store.put(rec)  # no await since the layer appeared: now no collection takes it
+            size = await asyncio.to_thread(tree_size, self.devboxes.images.layers.path(layer))
+            current = self.store.get(rec.id)
+            if current is None or current.status != "in_progress":
+                raise CopyError("the snapshot was deleted while it was being taken")
+            now = self.devboxes.store.get_devbox(devbox.id)
+            if now is None or now.status not in SNAPSHOTTABLE_STATUSES:
+                raise CopyError(
+                    f"the devbox became {now.status if now else 'gone'} while its disk was copied"
+                )
+        except (CopyError, OSError) as exc:
+            log.warning("snapshot %s of devbox %s failed: %s", rec.id, devbox.id, exc)
+            rec.layers = []
+            self._fail(rec, f"copying the devbox's disk failed: {exc}")
+            await self.devboxes.images.collect_garbage()
+            return
+        except asyncio.CancelledError:
+            rec.layers = []
+            self._fail(rec, _STOPPED)
+            raise
+        rec.status, rec.size_bytes = "complete", size
+        self.store.put(rec)
+
+    def _layers_in_use(self) -> set[str]:
+        """Layers of the snapshots that are complete (or being taken)."""
+        return {
+            layer
+            for status in ("complete", "in_progress")
+            for rec in self.store.with_status(status)
+            for layer in rec.layers
+        }
 
     def _fail(self, rec: SnapshotRecord, message: str) -> None:
         rec.status, rec.error_message = "error", message
@@ -208,6 +258,7 @@ class SnapshotService:
             raise ApiError(409, f"cannot delete snapshot {id}: it is in progress; wait until it completes")
         rec.status = "deleted"
         self.store.put(rec)
+        await self.devboxes.images.collect_garbage()
         files = self.folder / id
         if files.exists():
             # Out of the way at once; removed in the background (or on the next start).
@@ -245,7 +296,14 @@ class SnapshotService:
             return await self.devboxes.create(params)
         rest = params.model_copy(update={"snapshot_id": None})
         check_create_params(rest, UNSUPPORTED_CREATE_FIELDS)
-        check_usable(self.store.get(snapshot_id), snapshot_id, action="create a devbox from it")
+        snapshot = check_usable(self.store.get(snapshot_id), snapshot_id, action="create a devbox from it")
+        if snapshot.layers:
+            if self.devboxes.images.base is None:
+                raise bad_request(
+                    f"cannot create a devbox from snapshot {snapshot_id}: it is a whole disk, and this "
+                    f"engine cannot mount one ({self.devboxes.images.unavailable})"
+                )
+            return await self.devboxes.create(rest, layers=snapshot.layers)
         staging = self._staging_path()
         try:
             await copy_tree(self.folder / snapshot_id / "home", staging)
@@ -263,8 +321,13 @@ class SnapshotService:
             # No await between create() and here: the boot task create() spawned has not run
             # yet, so it finds the snapshot's files as the devbox's home.
             root = self.devboxes.data_dir / "devboxes" / rec.id
-            root.mkdir(parents=True, exist_ok=True)
-            staging.rename(root / "home")
+            home = root / "upper" / "home" / "user" if rec.rootfs else root / "home"
+            home.parent.mkdir(parents=True, exist_ok=True)
+            staging.rename(home)
+            if rec.rootfs:  # a home-only snapshot under a writable root: the files are the user's
+                owner = self.devboxes.folders(rec).owner
+                assert owner is not None
+                chown_tree(home, owner)
         except BaseException:
             remove_tree(staging)
             raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -72,3 +73,9 @@ def new_devbox(api: RunloopAPI) -> Iterator[Callable[..., DevboxView]]:
     yield create
     for id in made:
         api.devboxes.shutdown(id)
+
+
+def devbox_home(engine: LocalEngine, devbox_id: str) -> Path:
+    """The host folder that is a running devbox's ``/home/user`` (in its mounted root, if it has one)."""
+    root = engine.data_dir / "devboxes" / devbox_id
+    return root / "merged" / "home" / "user" if (root / "upper").is_dir() else root / "home"

@@ -12,6 +12,7 @@ from runloop_api.types import DevboxView
 from runloop_local import LocalEngine
 
 from ._spec_check import ValidatingClient
+from .conftest import devbox_home
 
 NewDevbox = Callable[..., DevboxView]
 
@@ -42,7 +43,7 @@ def test_shutdown_deletes_the_devbox_files(api: RunloopAPI, engine: LocalEngine)
     view = api.devboxes.create_and_await_running()
     api.devboxes.write_file_contents(view.id, file_path="f.txt", contents="x")
     root = engine.data_dir / "devboxes" / view.id
-    assert (root / "home" / "f.txt").exists()
+    assert (devbox_home(engine, view.id) / "f.txt").exists()
     api.devboxes.shutdown(view.id)
     for _ in range(100):
         if not root.exists():

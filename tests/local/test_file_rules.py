@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from runloop_local.files.rules import devbox_path, resolve_path
+from runloop_local.files.rules import devbox_path, folders_of, resolve_path
 from runloop_local.http.errors import ApiError
 
 
@@ -52,11 +52,11 @@ def test_resolve_path_follows_symlinks_only_inside(tmp_path: Path) -> None:
     (home / "etc").symlink_to("/etc")
     (home / "up").symlink_to("../../../etc/passwd")
     (home / "loop").symlink_to("loop")
-    assert resolve_path(root, "to-tmp/x") == root / "tmp" / "sub" / "x"
-    assert resolve_path(root, "rel/y") == home / "real" / "y"
-    assert resolve_path(root, "host/z") == root / "tmp" / tmp_path.relative_to("/tmp") / "z"
+    assert resolve_path(folders_of(root), "to-tmp/x") == root / "tmp" / "sub" / "x"
+    assert resolve_path(folders_of(root), "rel/y") == home / "real" / "y"
+    assert resolve_path(folders_of(root), "host/z") == root / "tmp" / tmp_path.relative_to("/tmp") / "z"
     for bad in ("etc/passwd", "up"):
         with pytest.raises(ApiError, match="symlink"):
-            resolve_path(root, bad)
+            resolve_path(folders_of(root), bad)
     with pytest.raises(ApiError, match="levels of symlinks"):
-        resolve_path(root, "loop")
+        resolve_path(folders_of(root), "loop")

@@ -14,6 +14,8 @@ from runloop_api import BadRequestError, NotFoundError, RunloopAPI
 from runloop_api.types import DevboxView
 from runloop_local import LocalEngine
 
+from .conftest import devbox_home
+
 
 def _run(api: RunloopAPI, devbox: DevboxView, command: str) -> str:
     result = api.devboxes.execute(devbox.id, command=command, command_id=str(uuid.uuid4()))
@@ -69,7 +71,7 @@ def test_symlinks_cannot_lead_out_of_the_devbox(
 ) -> None:
     outside = tmp_path / "secret.txt"
     outside.write_text("secret")
-    home = engine.data_dir / "devboxes" / devbox.id / "home"
+    home = devbox_home(engine, devbox.id)
     (home / "etc-link").symlink_to("/etc/passwd")
     (home / "up-link").symlink_to("../../../etc")
     for path in ("etc-link", "up-link/passwd"):

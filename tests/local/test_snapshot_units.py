@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from runloop_local.snapshots import tree_copy as snapshot_files
+from runloop_local.images import tree_copy as snapshot_files
+from runloop_local.images.tree_copy import CopyError, copy_tree, tree_size
 from runloop_local.snapshots.records import MetadataFilter, SnapshotRecord, SnapshotStore
-from runloop_local.snapshots.tree_copy import CopyError, copy_tree, tree_size
 
 
 def _tree(root: Path) -> Path:

@@ -17,6 +17,7 @@ from runloop_api import BadRequestError, ConflictError, NotFoundError, RunloopAP
 from runloop_api.types import DevboxSnapshotAsyncStatusView, DevboxSnapshotRequest, DevboxView
 from runloop_local import LocalEngine
 from runloop_local.http.errors import ApiError
+from runloop_local.images.tree_copy import CopyError, copy_tree
 from runloop_local.snapshots import service as snapshots_module
 from runloop_local.snapshots.records import SnapshotRecord, SnapshotStore
 from runloop_local.snapshots.rules import (
@@ -25,7 +26,6 @@ from runloop_local.snapshots.rules import (
     check_usable,
     metadata_filters,
 )
-from runloop_local.snapshots.tree_copy import CopyError, copy_tree
 
 from ._spec_check import ValidatingClient
 
@@ -75,13 +75,60 @@ def engine_with_copy(
     monkeypatch.setattr(snapshots_module, "copy_tree", gated_copy)
     monkeypatch.setattr(snapshots_module, "_CLOSE_WAIT_SECONDS", 0.2)
     with (
-        LocalEngine(tmp_path / "data") as engine,
+        # Home-only snapshots: the copy of ``/home/user`` is what these tests race.
+        LocalEngine(tmp_path / "data", writable_roots=False) as engine,
         RunloopAPI(
             base_url=engine.base_url, bearer_token=engine.token, http_client=http, max_retries=0
         ) as api,
     ):
         yield engine, api, gate
         gate.release.set()
+
+
+@dataclass
+class _Engine:
+    """An engine under test, its client, and whether its snapshots are whole disks."""
+
+    engine: LocalEngine
+    api: RunloopAPI
+    whole_disk: bool
+    made: list[str] = field(default_factory=list)
+
+    def new_devbox(self, **params: object) -> DevboxView:
+        view = self.api.devboxes.create(**params)  # type: ignore[arg-type]
+        self.made.append(view.id)
+        return self.api.devboxes.wait_for_status(view.id, statuses=["running", "failure", "shutdown"])
+
+
+@pytest.fixture(scope="module")
+def home_only_engine(http: ValidatingClient) -> Iterator[tuple[LocalEngine, RunloopAPI]]:
+    """An engine whose devboxes have no writable root: snapshots copy ``/home/user``."""
+    with (
+        LocalEngine(writable_roots=False) as engine,
+        RunloopAPI(
+            base_url=engine.base_url, bearer_token=engine.token, http_client=http, max_retries=0
+        ) as api,
+    ):
+        yield engine, api
+
+
+@pytest.fixture(params=["whole-disk", "home-only"])
+def either(
+    request: pytest.FixtureRequest,
+    engine: LocalEngine,
+    api: RunloopAPI,
+    home_only_engine: tuple[LocalEngine, RunloopAPI],
+) -> Iterator[_Engine]:
+    """The shared engine (whole-disk snapshots where it runs as root) and the home-only one."""
+    if request.param == "whole-disk":
+        if engine.writable_roots is not None:
+            pytest.skip(f"no writable roots on this machine: {engine.writable_roots}")
+        env = _Engine(engine, api, whole_disk=True)
+    else:
+        env = _Engine(*home_only_engine, whole_disk=False)
+    yield env
+    for id in env.made:
+        env.api.devboxes.shutdown(id)
 
 
 # -- pure decisions -----------------------------------------------------------------------------
@@ -125,9 +172,8 @@ def test_which_snapshots_and_devboxes_can_be_used() -> None:
 
 
 @pytest.mark.bwrap  # needs the sandbox: a private /tmp and the devbox user
-def test_a_fork_starts_with_the_snapshot_files(
-    api: RunloopAPI, new_devbox: Callable[..., DevboxView], engine: LocalEngine
-) -> None:
+def test_a_fork_starts_with_the_snapshot_files(either: _Engine) -> None:
+    api, new_devbox = either.api, either.new_devbox
     source = new_devbox(name="source")
     _run(
         api,
@@ -154,7 +200,8 @@ def test_a_fork_starts_with_the_snapshot_files(
     assert _run(api, fork.id, "cat state.txt link; od -An -tx1 deep/er/bin; ls") == (
         "v1\nv1\n 00 ff\ndeep\nlink\nstate.txt\n"
     )
-    assert _run(api, fork.id, "ls -A /tmp") == ""  # /tmp is not part of a snapshot
+    # A whole disk keeps /tmp too; a home-only snapshot does not.
+    assert _run(api, fork.id, "ls -A /tmp") == ("scratch\n" if either.whole_disk else "")
     assert api.devboxes.read_file_contents(source.id, file_path="state.txt") == "v2\n"
 
     # The fork's writes are its own: a second fork still sees the snapshot.
@@ -162,7 +209,13 @@ def test_a_fork_starts_with_the_snapshot_files(
     again = new_devbox(snapshot_id=snap.id)
     assert _run(api, again.id, "cat state.txt") == "v1\n"
     # Files are copies, never hard links to the snapshot or the source.
-    snap_file = engine.data_dir / "snapshots" / snap.id / "home" / "state.txt"
+    data = either.engine.data_dir
+    if either.whole_disk:
+        (snap_file,) = [
+            p for p in (data / "layers").glob("lyr_*/home/user/state.txt") if p.read_text() == "v1\n"
+        ]
+    else:
+        snap_file = data / "snapshots" / snap.id / "home" / "state.txt"
     assert snap_file.read_text() == "v1\n" and snap_file.stat().st_nlink == 1
 
 
@@ -246,25 +299,39 @@ def test_update_replaces_name_and_whole_metadata(api: RunloopAPI, devbox: Devbox
     api.devboxes.disk_snapshots.delete(snap.id)
 
 
-def test_delete_removes_the_files_and_forks_keep_theirs(
-    api: RunloopAPI, new_devbox: Callable[..., DevboxView], engine: LocalEngine
-) -> None:
+def test_delete_removes_the_files_and_forks_keep_theirs(either: _Engine) -> None:
+    api, new_devbox = either.api, either.new_devbox
     source = new_devbox()
     api.devboxes.write_file_contents(source.id, file_path="f.txt", contents="mine")
     snap = api.devboxes.snapshot_disk(source.id)
     fork = new_devbox(snapshot_id=snap.id)
-    files = engine.data_dir / "snapshots" / snap.id
+    data = either.engine.data_dir
+    if either.whole_disk:  # a layer, used by the fork: it stays until the fork is gone
+        (files,) = [p.parents[2] for p in (data / "layers").glob("lyr_*/home/user/f.txt")]
+    else:
+        files = data / "snapshots" / snap.id
     assert files.is_dir()
 
     api.devboxes.disk_snapshots.delete(snap.id)
-    assert not files.exists()
+    assert files.exists() == either.whole_disk
     assert api.devboxes.disk_snapshots.query_status(snap.id).status == "deleted"
     assert snap.id not in [s.id for s in api.devboxes.disk_snapshots.list(devbox_id=source.id)]
+    assert api.devboxes.read_file_contents(fork.id, file_path="f.txt") == "mine"
+    api.devboxes.suspend(fork.id)
+    api.devboxes.wait_for_status(fork.id, statuses=["suspended"])
+    api.devboxes.resume(fork.id)
+    api.devboxes.wait_for_status(fork.id, statuses=["running"])
     assert api.devboxes.read_file_contents(fork.id, file_path="f.txt") == "mine"
     with pytest.raises(NotFoundError):
         api.devboxes.disk_snapshots.delete(snap.id)
     with pytest.raises(NotFoundError):
         api.devboxes.create(snapshot_id=snap.id)
+    api.devboxes.shutdown(fork.id)
+    for _ in range(200):  # the last user of the layer is gone: so is the layer
+        if not files.exists():
+            break
+        time.sleep(0.02)
+    assert not files.exists()
 
 
 def test_bad_input_changes_nothing(
@@ -298,7 +365,8 @@ def test_bad_input_changes_nothing(
     with pytest.raises(BadRequestError, match="environment_variables"):
         api.devboxes.create(snapshot_id=snap.id, environment_variables={"1bad": "x"})
     assert api.devboxes.list(include_total_count=True).total_count == devboxes_before
-    assert list((engine.data_dir / "snapshots" / ".staging").iterdir()) == []
+    for staging in (engine.data_dir / "snapshots" / ".staging", engine.data_dir / "layers" / ".staging"):
+        assert not staging.exists() or list(staging.iterdir()) == []
 
 
 def test_a_failed_copy_reports_error_and_leaves_no_files(
@@ -371,7 +439,9 @@ def test_restart_keeps_snapshots_and_fails_those_in_progress(tmp_path: Path, htt
         assert (status.snapshot.name, status.snapshot.metadata) == ("kept", {"k": "v"})
         crashed = api.devboxes.disk_snapshots.query_status("snp_crashed")
         assert crashed.status == "error" and "engine stopped" in (crashed.error_message or "")
-        assert sorted(p.name for p in (data_dir / "snapshots").iterdir()) == [snap.id]
+        # Leftovers are swept: the staging copy, and the folder of the snapshot that failed.
+        assert not (data_dir / "snapshots" / ".staging" / "x").exists()
+        assert not (data_dir / "snapshots" / "snp_crashed").exists()
         fork = api.devboxes.create_and_await_running(snapshot_id=snap.id)
         assert api.devboxes.read_file_contents(fork.id, file_path="kept.txt") == "across restarts"
         api.devboxes.shutdown(fork.id)

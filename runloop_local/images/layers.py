@@ -1,0 +1,76 @@
+"""The layer store: read-only folder trees under ``<data dir>/layers``, shared by devbox roots.
+
+A layer is made once (copied into a staging folder, renamed into place whole) and never changed.
+It is kept while a record refers to it (a devbox that is not shut down, a complete snapshot):
+:meth:`LayerStore.collect` removes the others, so deleting a snapshot never breaks a devbox made
+from it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+
+from .tree_copy import copy_tree, remove_tree
+
+__all__ = ["LayerStore"]
+
+
+class LayerStore:
+    """Layers on disk.
+
+    Args:
+        folder: Where layers live (``<data dir>/layers``).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._staging = folder / ".staging"
+
+    def path(self, layer_id: str) -> Path:
+        """The folder of a layer."""
+        return self.folder / layer_id
+
+    def sweep_staging(self) -> None:
+        """Removes half-made layers (left by an engine that stopped while making them)."""
+        remove_tree(self._staging)
+
+    async def capture(self, source: Path) -> str:
+        """Copies ``source`` (an upper folder: whiteouts, opaque folders, owners and modes kept)
+        into a new layer.
+
+        Returns:
+            The new layer's id.
+
+        Raises:
+            CopyError: The copy failed (nothing is left of it).
+        """
+        layer_id = "lyr_" + secrets.token_hex(12)
+        self._staging.mkdir(parents=True, exist_ok=True)
+        staging = self._staging / layer_id
+        try:
+            await copy_tree(source, staging)
+            staging.rename(self.path(layer_id))
+        except BaseException:
+            await asyncio.to_thread(remove_tree, staging)
+            raise
+        return layer_id
+
+    async def collect(self, referenced: Iterable[str]) -> list[str]:
+        """Removes the layers no record refers to.
+
+        Returns:
+            The ids removed.
+        """
+        keep = set(referenced)
+        if not self.folder.is_dir():
+            return []
+        removed = [p.name for p in self.folder.iterdir() if p.name.startswith("lyr_") and p.name not in keep]
+        for name in removed:
+            trash = self._staging / ("gone-" + name)
+            self._staging.mkdir(parents=True, exist_ok=True)
+            self.path(name).rename(trash)  # out of sight at once; then deleted
+            await asyncio.to_thread(remove_tree, trash)
+        return removed
