@@ -14,6 +14,8 @@ from starlette.routing import WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from .blueprints import routes as blueprint_routes
+from .blueprints.service import BlueprintService
 from .devboxes import routes as devbox_routes
 from .devboxes.service import DevboxService
 from .executions import routes as execution_routes
@@ -37,6 +39,7 @@ IMPLEMENTED: Routes = [
     *execution_routes.ROUTES,
     *file_routes.ROUTES,
     *snapshot_routes.ROUTES,
+    *blueprint_routes.ROUTES,
     *object_routes.ROUTES,
     *pty_routes.ROUTES,
 ]
@@ -114,18 +117,21 @@ def build_app(service: DevboxService, token: str) -> Starlette:
 
     snapshots = SnapshotService(service)
     objects = ObjectService(service.data_dir)
+    blueprints = BlueprintService(service, objects)
     pty = PtyService(service)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.start()
         snapshots.start()
+        blueprints.start()
         objects.start()
         pty.start()
         try:
             yield
         finally:
             await pty.stop()
+            await blueprints.close()
             objects.close()
             await snapshots.close()
             await service.close()
@@ -144,6 +150,7 @@ def build_app(service: DevboxService, token: str) -> Starlette:
     app.router.default = _dispatcher(_table())
     app.state.service = service
     app.state.snapshots = snapshots
+    app.state.blueprints = blueprints
     app.state.objects = objects
     app.state.pty = pty
     return app

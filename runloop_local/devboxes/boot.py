@@ -100,11 +100,12 @@ def sandbox_spec(
     return SandboxSpec(
         devbox_id=rec.id,
         root=root,
-        env=rec.environment_variables,
+        env={**rec.image_env, **rec.environment_variables},
         username=username,
         uid=uid,
         isolation=isolation,
         rootfs=rootfs,
+        workdir=rec.workdir,
     )
 
 

@@ -25,8 +25,9 @@ UNSUPPORTED_CREATE_FIELDS = (
 )
 """createDevbox fields the local engine does not implement (501 when given).
 
-``snapshot_id`` is served by :meth:`.snapshots.SnapshotService.create_devbox`, which takes it out
-of the request before the devbox service sees it; here it guards direct callers of the service.
+``snapshot_id``, ``blueprint_id`` and ``blueprint_name`` are served by the snapshot and blueprint
+services' ``create_devbox``, which take them out of the request before the devbox service sees it;
+here they guard direct callers of the service.
 """
 
 MAX_KEEP_ALIVE_SECONDS = 48 * 3600

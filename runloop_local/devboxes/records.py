@@ -35,6 +35,11 @@ class DevboxRecord(JsonRecord):
     """Whether its ``/`` is a writable root (overlay); False: the host read-only, a private home."""
     layers: list[str] = field(default_factory=list)
     """The image layers its root stands on, top first (with ``rootfs``)."""
+    blueprint_id: str | None = None
+    image_env: dict[str, str] = field(default_factory=dict)
+    """The environment of its image (a blueprint's ENV), under ``environment_variables``."""
+    workdir: str | None = None
+    """Where its commands start (a blueprint's WORKDIR); None: ``/home/user``."""
 
     def view(self) -> DevboxView:
         """The spec's DevboxView of this devbox."""
@@ -52,7 +57,7 @@ class DevboxRecord(JsonRecord):
                 "failure_reason": self.failure_reason,
                 "shutdown_reason": self.shutdown_reason,
                 "initiator_type": "api",
-                "blueprint_id": None,
+                "blueprint_id": self.blueprint_id,
                 "snapshot_id": None,
             }
         )

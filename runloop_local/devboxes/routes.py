@@ -19,6 +19,7 @@ from runloop_api.types import (
     MetadataValuesView,
 )
 
+from ..blueprints.service import BlueprintService
 from ..db.clock import now_ms
 from ..http.errors import ApiError, bad_request
 from ..http.requests import (
@@ -34,6 +35,7 @@ from ..http.requests import (
     wait_request,
 )
 from ..snapshots.service import SnapshotService
+from .records import DevboxRecord
 from .rules import active_seconds
 from .service import DevboxService
 
@@ -73,16 +75,23 @@ async def list_devboxes(request: Request) -> Response:
     return JSONResponse(body)
 
 
+async def _create(request: Request, params: DevboxCreateParameters) -> DevboxRecord:
+    """Creates a devbox from a blueprint, from a snapshot, or from the base image."""
+    if params.blueprint_id or params.blueprint_name:
+        return await app_state(request, "blueprints", BlueprintService).create_devbox(params)
+    return await app_state(request, "snapshots", SnapshotService).create_devbox(params)
+
+
 async def create(request: Request) -> Response:
     params = await json_body(request, DevboxCreateParameters, optional=True)
-    rec = await app_state(request, "snapshots", SnapshotService).create_devbox(params)
+    rec = await _create(request, params)
     return respond(rec.view())
 
 
 async def create_and_await_running(request: Request) -> Response:
     params = await json_body(request, DevboxCreateParameters, optional=True)
     svc = service(request)
-    rec = await app_state(request, "snapshots", SnapshotService).create_devbox(params)
+    rec = await _create(request, params)
     done = await svc.wait_for_status(rec.id, ["running", "failure", "shutdown"], CREATE_AND_AWAIT_SECONDS)
     return respond((done or svc.get(rec.id)).view())
 

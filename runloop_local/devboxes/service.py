@@ -166,12 +166,23 @@ class DevboxService(DevboxRecords):
 
     # -- operations -----------------------------------------------------------------------------
 
-    async def create(self, params: DevboxCreateParameters, *, layers: Sequence[str] = ()) -> DevboxRecord:
+    async def create(
+        self,
+        params: DevboxCreateParameters,
+        *,
+        layers: Sequence[str] = (),
+        blueprint_id: str | None = None,
+        image_env: dict[str, str] | None = None,
+        workdir: str | None = None,
+    ) -> DevboxRecord:
         """Records a new devbox and starts booting it; returns at once (status provisioning).
 
         Args:
             params: The request.
             layers: Image layers its root stands on, top first (from a snapshot or a blueprint).
+            blueprint_id: The blueprint it is made from.
+            image_env: Its image's environment (under ``environment_variables``).
+            workdir: Where its commands start (its image's WORKDIR).
 
         Raises:
             ApiError: 400 for invalid fields, 501 for fields the local engine does not support.
@@ -192,6 +203,9 @@ class DevboxService(DevboxRecords):
             keep_alive_since_ms=now,
             rootfs=self.images.base is not None,
             layers=list(layers),
+            blueprint_id=blueprint_id,
+            image_env=dict(image_env or {}),
+            workdir=workdir,
         )
         self.store.put_devbox(rec)
         live = LiveDevbox(rec.id, self.data_dir / "devboxes" / rec.id)

@@ -58,6 +58,17 @@ class LayerStore:
             raise
         return layer_id
 
+    def adopt(self, folder: Path) -> str:
+        """Makes a finished folder (an upper folder, or one a build step wrote) a layer, by rename.
+
+        Returns:
+            The new layer's id.
+        """
+        layer_id = "lyr_" + secrets.token_hex(12)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        folder.rename(self.path(layer_id))
+        return layer_id
+
     async def collect(self, referenced: Iterable[str]) -> list[str]:
         """Removes the layers no record refers to.
 

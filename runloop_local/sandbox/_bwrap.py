@@ -197,8 +197,9 @@ def rootfs_bwrap_args(
     args += ["--unshare-user", "--userns-block-fd", str(block_fd), "--info-fd", str(info_fd)]
     args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     args += ["--hostname", hostname_of(spec), "--die-with-parent", "--new-session"]
-    args += ["--clearenv", "--setenv", "PATH", PATH, "--chdir", HOME, "--"]
+    args += ["--clearenv", "--setenv", "PATH", PATH, "--chdir", spec.workdir or HOME, "--"]
     if spec.uid != 0:
         uid = str(spec.uid)
-        args += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--init-groups", "--inh-caps=-all", "--"]
+        groups = "--init-groups" if spec.accounts else "--clear-groups"  # an image's user may have no entry
+        args += ["setpriv", f"--reuid={uid}", f"--regid={uid}", groups, "--inh-caps=-all", "--"]
     return args + list(command)

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 from ._bwrap import HOME, hostname_of
-from ._etc_users import with_group, with_user, without_host_people
 from ._rootfs_plan import mount_plan, upper_folders
 from .contract import RootFs, SandboxError, SandboxSpec
+from .etc_users import with_group, with_user, without_host_people
 from .mounts import mount_overlay, unmount
 
 __all__ = ["mount_root", "unmount_root"]
@@ -40,7 +40,8 @@ def mount_root(spec: SandboxSpec) -> Path:
             folder.mkdir(parents=True, exist_ok=True)
         for mount in mount_plan(rootfs, _existing(rootfs)):
             mount_overlay(mount)
-        _prepare(rootfs, spec)
+        if spec.accounts:
+            _prepare(rootfs, spec)
     except (OSError, SandboxError) as exc:
         unmount(rootfs.merged)
         raise SandboxError(f"cannot mount the root of devbox {spec.devbox_id}: {exc}") from exc

@@ -154,8 +154,8 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
     isolation = choose_isolation(spec.isolation, bwrap)
     root = spec.root.resolve()
     try:
-        (root / "home").mkdir(parents=True, exist_ok=True)
-        (root / "tmp").mkdir(parents=True, exist_ok=True)
+        for folder in () if spec.rootfs is not None else ("home", "tmp"):
+            (root / folder).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SandboxError(
             f"cannot create the folders of devbox {spec.devbox_id} under {root}: {exc}"
@@ -227,7 +227,8 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
         finally:
             userns.close()
     # The agent adopts orphans ("s": subreaper) only without a pid namespace to end them.
-    init = ["" if isolation == "bwrap" else "s", home]
+    start_in = spec.workdir if spec.rootfs is not None and spec.workdir else home
+    init = ["" if isolation == "bwrap" else "s", start_in]
     init += [f"{key}={value}" for key, value in base_env(spec, home).items()]
     try:
         session.send_nowait(_wire.INIT, 0, _wire.encode_fields(init))

@@ -88,6 +88,11 @@ class SandboxSpec:
     ``bwrap``: fail with an install hint when bubblewrap is missing; ``none``: plain processes."""
     rootfs: RootFs | None = None
     """A writable root (needs bubblewrap and root on the host); None: the host system read-only."""
+    workdir: str | None = None
+    """Where commands start (with a writable root; default ``/home/user``)."""
+    accounts: bool = True
+    """With a writable root: add the user to ``/etc/passwd`` and ``/etc/group``, make its home and
+    write ``/etc/hosts``; False leaves the root's files alone (image builds)."""
 
 
 class ExecHandle(Protocol):

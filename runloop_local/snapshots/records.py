@@ -51,6 +51,10 @@ class SnapshotRecord(JsonRecord):
     metadata: dict[str, str] = field(default_factory=dict)
     size_bytes: int | None = None
     error_message: str | None = None
+    source_blueprint_id: str | None = None
+    image_env: dict[str, str] = field(default_factory=dict)
+    """The source devbox's image environment and working folder, which its forks keep."""
+    workdir: str | None = None
     layers: list[str] = field(default_factory=list)
     """A whole-disk snapshot: its image layers, top first (the devbox's writes over the layers
     its root stood on). Empty: a snapshot of ``/home/user`` only, in ``snapshots/<id>/home``."""
@@ -65,6 +69,7 @@ class SnapshotRecord(JsonRecord):
             name=self.name,
             commit_message=self.commit_message,
             size_bytes=self.size_bytes,
+            source_blueprint_id=self.source_blueprint_id,
         )
 
     def status_view(self) -> DevboxSnapshotAsyncStatusView:
@@ -123,11 +128,13 @@ class SnapshotStore:
         metadata: list[MetadataFilter],
         limit: int,
         starting_after: str | None,
+        blueprint_id: str | None = None,
     ) -> tuple[list[SnapshotRecord], bool, int]:
         """One page of snapshots that are not deleted, newest first.
 
         Args:
             devbox_id: Only the snapshots of this devbox.
+            blueprint_id: Only the snapshots of devboxes made from this blueprint.
             metadata: Only snapshots whose metadata has each key with one of its values.
             limit: Page size.
             starting_after: The id of the last snapshot of the previous page (it must exist).
@@ -139,6 +146,9 @@ class SnapshotStore:
         if devbox_id is not None:
             clauses.append("devbox_id = ?")
             args.append(devbox_id)
+        if blueprint_id is not None:
+            clauses.append("json_extract(data, '$.source_blueprint_id') = ?")
+            args.append(blueprint_id)
         for key, values in metadata:
             marks = ",".join("?" * len(values))
             clauses.append(

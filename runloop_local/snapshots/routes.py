@@ -11,7 +11,6 @@ from runloop_api.types import DevboxSnapshotRequest, EmptyRecord, MetadataKeysVi
 
 from ..http.errors import bad_request
 from ..http.requests import Routes, app_state, dump, json_body, query_int, respond
-from .records import SnapshotRecord
 from .rules import metadata_filters
 from .service import SnapshotService
 
@@ -54,17 +53,13 @@ async def list_snapshots(request: Request) -> Response:
     filters = metadata_filters(query.multi_items())
     include_total = _include_total_count(request)
     svc = snapshots(request)
-    if query.get("source_blueprint_id"):
-        # No snapshot of the local engine comes from a blueprint.
-        page: list[SnapshotRecord] = []
-        has_more, total = False, 0
-    else:
-        page, has_more, total = svc.page(
-            devbox_id=query.get("devbox_id") or None,
-            metadata=filters,
-            limit=limit,
-            starting_after=query.get("starting_after") or None,
-        )
+    page, has_more, total = svc.page(
+        devbox_id=query.get("devbox_id") or None,
+        metadata=filters,
+        limit=limit,
+        starting_after=query.get("starting_after") or None,
+        blueprint_id=query.get("source_blueprint_id") or None,
+    )
     body: dict[str, Any] = {"snapshots": [dump(r.view()) for r in page], "has_more": has_more}
     if include_total:
         body["total_count"] = total

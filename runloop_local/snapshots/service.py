@@ -119,6 +119,9 @@ class SnapshotService:
             name=body.name,
             commit_message=body.commit_message,
             metadata=dict(body.metadata or {}),
+            source_blueprint_id=devbox.blueprint_id,
+            image_env=dict(devbox.image_env),
+            workdir=devbox.workdir,
         )
         self.store.put(rec)
         take = self._take_root(rec, devbox) if devbox.rootfs else self._take(rec, self._devbox_home(devbox))
@@ -267,7 +270,13 @@ class SnapshotService:
             await asyncio.to_thread(remove_tree, trash)
 
     def page(
-        self, *, devbox_id: str | None, metadata: list[MetadataFilter], limit: int, starting_after: str | None
+        self,
+        *,
+        devbox_id: str | None,
+        metadata: list[MetadataFilter],
+        limit: int,
+        starting_after: str | None,
+        blueprint_id: str | None = None,
     ) -> tuple[list[SnapshotRecord], bool, int]:
         """One page of snapshots (not deleted), newest first; see :meth:`SnapshotStore.page`.
 
@@ -277,7 +286,11 @@ class SnapshotService:
         if starting_after is not None and self.store.get(starting_after) is None:
             raise bad_request(f"invalid query parameter `starting_after`: no snapshot {starting_after!r}")
         return self.store.page(
-            devbox_id=devbox_id, metadata=metadata, limit=limit, starting_after=starting_after
+            devbox_id=devbox_id,
+            metadata=metadata,
+            limit=limit,
+            starting_after=starting_after,
+            blueprint_id=blueprint_id,
         )
 
     # -- devboxes from snapshots ----------------------------------------------------------------
@@ -303,7 +316,13 @@ class SnapshotService:
                     f"cannot create a devbox from snapshot {snapshot_id}: it is a whole disk, and this "
                     f"engine cannot mount one ({self.devboxes.images.unavailable})"
                 )
-            return await self.devboxes.create(rest, layers=snapshot.layers)
+            return await self.devboxes.create(
+                rest,
+                layers=snapshot.layers,
+                blueprint_id=snapshot.source_blueprint_id,
+                image_env=snapshot.image_env,
+                workdir=snapshot.workdir,
+            )
         staging = self._staging_path()
         try:
             await copy_tree(self.folder / snapshot_id / "home", staging)

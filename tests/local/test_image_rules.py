@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from runloop_local.images.rules import host_plan, layer_chain
-from runloop_local.sandbox._etc_users import with_group, with_user, without_host_people
 from runloop_local.sandbox._rootfs_plan import OVERLAY_OPTIONS, mount_plan, upper_folders
 from runloop_local.sandbox.contract import RootFs, SandboxError
+from runloop_local.sandbox.etc_users import with_group, with_user, without_host_people
 
 HOST_PASSWD = "root:x:0:0:root:/root:/bin/bash\n_apt:x:42:65534::/nonexistent:/usr/sbin/nologin\nalice:x:1000:1000::/home/alice:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
-from runloop_api_client import Runloop
+import pytest
+from runloop_api_client import Runloop, RunloopSDK
 
 from runloop_local import LocalEngine
 
@@ -79,3 +82,27 @@ def test_official_client_object_upload_complete_download(engine: LocalEngine) ->
         deleted = client.objects.delete(created.id)
         assert deleted.state == "DELETED"
         assert httpx.get(url).status_code == 404
+
+
+@pytest.mark.bwrap
+def test_official_object_sdk_blueprint_workflow(engine: LocalEngine, tmp_path: Path) -> None:
+    if engine.writable_roots is not None:
+        pytest.skip(f"no writable roots on this machine: {engine.writable_roots}")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.py").write_text("print('from the context')\n")
+    sdk = RunloopSDK(bearer_token=engine.token, base_url=engine.base_url, max_retries=0)
+    context = sdk.storage_object.upload_from_dir(tmp_path / "app", name="ctx")
+    blueprint = sdk.blueprint.create(
+        name="official-bp",
+        dockerfile="FROM ubuntu:22.04\nWORKDIR /app\nCOPY . .\nRUN python3 main.py > out.txt\n",
+        build_context={"type": "object", "object_id": context.id},
+    )
+    info = blueprint.get_info()
+    assert (info.status, info.name) == ("build_complete", "official-bp")
+    assert any(line.message == "Step 3/3: RUN python3 main.py > out.txt" for line in blueprint.logs().logs)
+    devbox = blueprint.create_devbox(name="from-official-bp")
+    assert devbox.cmd.exec("cat out.txt").stdout() == "from the context\n"
+    assert blueprint.id in [b.id for b in sdk.blueprint.list(name="official-bp")]
+    devbox.shutdown()
+    blueprint.delete()
+    assert blueprint.get_info().state == "deleted"

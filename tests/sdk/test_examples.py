@@ -1,6 +1,6 @@
 """Runs every example against the embedded local engine, as a user would (``python examples/x.py``).
 
-An example the engine cannot serve yet (it answers 501 for blueprints and computers)
+An example the engine cannot serve yet (it answers 501 for computers)
 is skipped with the engine's own message naming the missing operation; once the engine gains
 the feature the example runs here unchanged.
 """

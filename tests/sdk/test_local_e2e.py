@@ -8,11 +8,20 @@ import tarfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from runloop_sdk import Devbox, NotFoundError, OutputLine, PollingTimeoutError, PtySession, RunloopSDK
+from runloop_sdk import (
+    BuildFailedError,
+    Devbox,
+    NotFoundError,
+    OutputLine,
+    PollingTimeoutError,
+    PtySession,
+    RunloopSDK,
+)
 
 
 @pytest.fixture
@@ -261,3 +270,32 @@ def test_pty_session_typing_reattach_resize_interrupt_close(local_sdk: RunloopSD
         _read_until(again, b"<43 132>", screen)
     again.close()
     assert devbox.pty.connect("main").view.created  # type: ignore[union-attr]  # a fresh shell
+
+
+@pytest.mark.bwrap
+def test_blueprint_build_devboxes_and_a_failed_build(local_sdk: RunloopSDK, engine: Any) -> None:
+    if engine.writable_roots is not None:
+        pytest.skip(f"no writable roots on this machine: {engine.writable_roots}")
+    blueprint = local_sdk.blueprint.create(
+        name="sdk-bp", dockerfile="FROM ubuntu:22.04\nENV FLAVOUR=mint\nRUN echo baked > /opt/baked\n"
+    )
+    assert blueprint.get_info().status == "build_complete"
+    assert "Step 1/1: RUN echo baked > /opt/baked" in [line.message for line in blueprint.logs()]
+    with blueprint.create_devbox(name="from-sdk-bp") as devbox:
+        assert devbox.cmd.exec("cat /opt/baked; echo $FLAVOUR").stdout() == "baked\nmint\n"
+    with local_sdk.devbox.create_from_blueprint_name("sdk-bp") as by_name:
+        assert by_name.get_info().blueprint_id == blueprint.id
+    with local_sdk.devbox.create_from_blueprint_id(blueprint.id) as by_id:
+        assert by_id.cmd.exec("cat /opt/baked").stdout() == "baked\n"
+
+    started = local_sdk.blueprint.create_async(
+        name="sdk-broken", system_setup_commands=["echo line one; echo the reason >&2; exit 7"]
+    )
+    streamed = [line.message for line in started.stream_logs()]
+    assert "the reason" in streamed
+    with pytest.raises(BuildFailedError) as failed:
+        started.await_build_complete()
+    assert failed.value.failure_reason == "build_failed"
+    assert "the reason" in failed.value.log_tail
+    assert "failed with exit status 7" in str(failed.value)
+    blueprint.delete()
