@@ -387,8 +387,37 @@ def descendants(root: int) -> list[int]:
     return found
 
 
+def drop_to(user: str) -> None:
+    """Forks the root ``sudo`` server (``_agent_sudo``), then becomes ``uid:gid:name`` for good.
+
+    The server lets go of the engine's pipes, so that the engine still sees the agent's end.
+    """
+    uid, gid, name = user.split(":", 2)
+    if os.fork() == 0:
+        try:
+            null = os.open("/dev/null", os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            try:
+                from . import _agent_sudo
+            except ImportError:  # run as a script: _agent_sudo.py lies beside it
+                import _agent_sudo  # type: ignore[import-not-found,no-redef,unused-ignore]
+            _agent_sudo.serve_forever()
+        finally:
+            os._exit(1)
+    os.initgroups(name, int(gid))
+    os.setgid(int(gid))
+    os.setuid(int(uid))
+
+
 def main() -> None:
-    """Runs the agent on stdin and stdout until the engine closes stdin or asks to shut down."""
+    """Runs the agent on stdin and stdout until the engine closes stdin or asks to shut down.
+
+    ``agent.py --drop-to UID:GID:NAME`` starts as root, forks the ``sudo`` server and drops to
+    that user first.
+    """
+    if len(sys.argv) == 3 and sys.argv[1] == "--drop-to":
+        drop_to(sys.argv[2])
     agent = Agent()
     try:  # noqa: SIM105
         agent.run()

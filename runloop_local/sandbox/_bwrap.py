@@ -193,13 +193,13 @@ def rootfs_bwrap_args(
     for folder in host.extra_ro:
         args += ["--ro-bind", folder, folder]
     for path, fd in data_fds.items():  # readable by the devbox user the agent runs as
-        args += ["--perms", "0644", "--ro-bind-data", str(fd), path]
+        perms = "0755" if "/bin/" in path else "0644"
+        args += ["--perms", perms, "--ro-bind-data", str(fd), path]
     args += ["--unshare-user", "--userns-block-fd", str(block_fd), "--info-fd", str(info_fd)]
     args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     args += ["--hostname", hostname_of(spec), "--die-with-parent", "--new-session"]
     args += ["--clearenv", "--setenv", "PATH", PATH, "--chdir", spec.workdir or HOME, "--"]
-    if spec.uid != 0:
+    if spec.uid != 0 and not spec.accounts:  # a build's user: devboxes drop in the agent (sudo)
         uid = str(spec.uid)
-        groups = "--init-groups" if spec.accounts else "--clear-groups"  # an image's user may have no entry
-        args += ["setpriv", f"--reuid={uid}", f"--regid={uid}", groups, "--inh-caps=-all", "--"]
+        args += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--"]
     return args + list(command)

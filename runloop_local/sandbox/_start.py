@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from . import _agent, _agent_pty, _wire
+from . import _agent, _agent_pty, _agent_sudo, _sudo_client, _wire
 from ._bwrap import HOME, base_env, bwrap_args, etc_files, rootfs_bwrap_args
 from ._rootfs import mount_root, unmount_root
 from ._session import AgentSession
@@ -34,6 +34,8 @@ _AGENT_FILES = {
     f"{AGENT_DIR}/_wire.py": Path(_wire.__file__).read_bytes(),
     f"{AGENT_DIR}/_agent_pty.py": Path(_agent_pty.__file__).read_bytes(),
 }
+SUDO_DIR = f"{AGENT_DIR}/bin"
+"""With a writable root: the ``sudo`` client lives here, first on every command's PATH."""
 _PYTHON_FLAGS = ["-I", "-S", "-B"]
 """Isolated (no environment variables, user site or script folder), no site, no bytecode written."""
 _warned_unisolated = False
@@ -92,6 +94,16 @@ def _warn_unisolated(spec: SandboxSpec) -> None:
         "to isolate them.",
         reason,
     )
+
+
+def _rootfs_files(python: str) -> dict[str, bytes]:
+    """The agent's files in a writable root, with the ``sudo`` server and client."""
+    client = Path(_sudo_client.__file__).read_bytes()
+    return {
+        **_AGENT_FILES,
+        f"{AGENT_DIR}/_agent_sudo.py": Path(_agent_sudo.__file__).read_bytes(),
+        f"{SUDO_DIR}/sudo": f"#!{python} -IS\n".encode() + client,
+    }
 
 
 def _memfd(name: str, content: bytes) -> int:
@@ -172,10 +184,12 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
     try:
         if isolation == "bwrap":
             assert bwrap is not None
-            files = _AGENT_FILES if spec.rootfs is not None else {**etc_files(spec), **_AGENT_FILES}
+            files = _rootfs_files(python) if spec.rootfs is not None else {**etc_files(spec), **_AGENT_FILES}
             data_fds = {path: _memfd(path, content) for path, content in files.items()}
             fds = list(data_fds.values())
             agent = [python, *_PYTHON_FLAGS, f"{AGENT_DIR}/agent.py"]
+            if spec.rootfs is not None and spec.accounts and spec.uid != 0:
+                agent += ["--drop-to", f"{spec.uid}:{spec.uid}:{spec.username}"]  # sudo stays root
             if spec.rootfs is not None:
                 merged = await asyncio.to_thread(mount_root, spec)
                 session.on_stopped = lambda: unmount_root(spec)
@@ -229,7 +243,10 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
     # The agent adopts orphans ("s": subreaper) only without a pid namespace to end them.
     start_in = spec.workdir if spec.rootfs is not None and spec.workdir else home
     init = ["" if isolation == "bwrap" else "s", start_in]
-    init += [f"{key}={value}" for key, value in base_env(spec, home).items()]
+    env = base_env(spec, home)
+    if spec.rootfs is not None:
+        env["PATH"] = f"{SUDO_DIR}:{env['PATH']}"
+    init += [f"{key}={value}" for key, value in env.items()]
     try:
         session.send_nowait(_wire.INIT, 0, _wire.encode_fields(init))
         await asyncio.wait_for(asyncio.shield(session.ready), START_TIMEOUT)

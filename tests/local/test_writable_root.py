@@ -144,12 +144,14 @@ def test_a_read_only_root_engine_says_why(tmp_path: Path) -> None:
         assert engine.writable_roots == "writable roots are turned off"
 
 
-def test_root_can_install_packages_with_apt(api: RunloopAPI, new_devbox: Callable[..., DevboxView]) -> None:
-    box = new_devbox(**ROOT)
+def test_the_default_user_installs_packages_with_sudo_apt_get(
+    api: RunloopAPI, new_devbox: Callable[..., DevboxView]
+) -> None:
+    box = new_devbox()
     host_had_it = os.path.exists("/usr/games/cowsay")
     result = api.devboxes.execute(
         box.id,
-        command="apt-get install -y -q cowsay >/tmp/apt.log 2>&1; echo $?; tail -3 /tmp/apt.log",
+        command="sudo apt-get install -y -q cowsay >/tmp/apt.log 2>&1; echo $?; tail -3 /tmp/apt.log",
         command_id=str(uuid.uuid4()),
         optimistic_timeout=25,
     )
@@ -165,3 +167,23 @@ def test_root_can_install_packages_with_apt(api: RunloopAPI, new_devbox: Callabl
     assert code == "0", log
     assert "< hi >" in _run(api, box.id, "/usr/games/cowsay hi")
     assert os.path.exists("/usr/games/cowsay") == host_had_it  # installed in the devbox only
+
+
+def test_the_default_user_has_passwordless_sudo(
+    api: RunloopAPI, new_devbox: Callable[..., DevboxView]
+) -> None:
+    box = new_devbox()
+    assert (
+        _run(api, box.id, "id -un; sudo id -un; echo in | sudo cat; sudo -u nobody id -un")
+        == "user\nroot\nin\nnobody\n"
+    )
+    assert _run(api, box.id, "sudo sh -c 'exit 3'", status=3) == ""
+    assert "command not found" in _run(api, box.id, "sudo no-such-command", status=127)
+    # The environment is reset (as by sudo), kept with -E; SUDO_USER says who asked.
+    assert _run(
+        api, box.id, "FOO=1 sudo sh -c 'echo [$FOO] $HOME $SUDO_USER'; FOO=1 sudo -E sh -c 'echo [$FOO]'"
+    ) == ("[] /root user\n[1]\n")
+    _run(api, box.id, "sudo mkdir -p /opt/tool && sudo touch /opt/tool/bin && stat -c %U /opt/tool/bin")
+    assert _run(api, box.id, "stat -c %U /opt/tool/bin; touch /opt/tool/mine", status=1).startswith("root\n")
+    # A command killed through sudo ends with its signal's status; a terminal's sudo works too.
+    assert _run(api, box.id, "sudo sh -c 'kill -9 $$'", status=137) == ""
