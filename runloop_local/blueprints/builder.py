@@ -32,6 +32,8 @@ __all__ = ["BuildError", "Builder"]
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 HOME = "/home/user"
 DEFAULT_UID = 1000
+NEARLY_FULL = 4 * 1024 * 1024
+"""A failed step whose disk has less room left than this failed for want of disk (``out_of_disk``)."""
 
 
 class BuildError(Exception):
@@ -139,8 +141,8 @@ class Builder:
             lines.close()
             await sandbox.stop()
         if code != 0:
+            out_of_disk = _nearly_full(root) or any("No space left on device" in line for line in lines.tail)
             await asyncio.to_thread(_discard, root)
-            out_of_disk = any("No space left on device" in line for line in lines.tail)
             raise BuildError(
                 f"{step.text} failed with exit status {code}",
                 "out_of_disk" if out_of_disk else "build_failed",
@@ -205,8 +207,17 @@ class _Lines:
 
     def _emit(self, raw: bytes) -> None:
         line = raw.decode("utf-8", "replace").rstrip("\r")
-        self._log("info", line)
         self.tail = [*self.tail[-19:], line]
+        self._log("info", line)
+
+
+def _nearly_full(folder: Path) -> bool:
+    """Whether the file system of ``folder`` has less than ``NEARLY_FULL`` bytes left."""
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < NEARLY_FULL
 
 
 def _discard(root: Path) -> None:

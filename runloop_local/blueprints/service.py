@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import logging
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -238,7 +239,10 @@ class BlueprintService:
         self._log(rec.id, "error", message)
 
     def _log(self, id: str, level: str, message: str) -> None:
-        self.store.add_log(id, now_ms(), level, message)
+        try:
+            self.store.add_log(id, now_ms(), level, message)
+        except sqlite3.Error as exc:  # a full disk: the build goes on (and fails as out_of_disk)
+            log.warning("blueprint %s: a build log line was lost (%s): %s", id, exc, message)
 
     def _layers_in_use(self) -> set[str]:
         return {

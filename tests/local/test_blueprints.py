@@ -4,6 +4,7 @@ logs, the cache, bases, failures, devboxes and snapshots made from them, restart
 from __future__ import annotations
 
 import io
+import subprocess
 import tarfile
 import time
 import uuid
@@ -288,3 +289,36 @@ def test_a_build_cut_off_by_a_stop_is_failed_after_a_restart_and_leaves_nothing(
             assert _messages(api, id)[-1] == "the engine stopped before the build completed"
         assert not (data_dir / "builds").exists()
         assert not [p for p in (data_dir / "layers").glob("lyr_*")]
+
+
+def test_a_full_disk_fails_the_build_as_out_of_disk_and_leaves_no_layer(
+    tmp_path: Path, http: ValidatingClient
+) -> None:
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(small)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        with (
+            LocalEngine(small / "data") as engine,
+            RunloopAPI(
+                base_url=engine.base_url, bearer_token=engine.token, http_client=http, max_retries=0
+            ) as api,
+        ):
+            if engine.writable_roots is not None:
+                pytest.skip(f"no writable roots on a tmpfs here: {engine.writable_roots}")
+            bp = _built(
+                api, name="too-big", system_setup_commands=["echo 1 > /small; head -c 100M /dev/zero > /big"]
+            )
+            assert (bp.status, bp.failure_reason) == ("failed", "out_of_disk")
+            assert any("No space left on device" in m for m in _messages(api, bp.id))
+            deadline = time.monotonic() + 10  # the scratch folder goes right after the status
+            while (small / "data" / "builds" / bp.id).exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert not (small / "data" / "builds" / bp.id).exists()
+            assert not list((small / "data" / "layers").glob("lyr_*"))
+    finally:
+        subprocess.run(["umount", "-l", str(small)], check=False)
