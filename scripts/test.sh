@@ -4,15 +4,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v bwrap >/dev/null 2>&1; then
+# System packages the engine uses: bubblewrap (sandboxes) and mmdebstrap (FROM debian:<suite>).
+missing=()
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "== installing bubblewrap (apt)"
-    if ! { apt-get update -qq >/dev/null && apt-get install -y -qq bubblewrap >/dev/null; }; then
-      echo "!! apt could not install bubblewrap; the sandbox tests will be skipped"
+    echo "== installing ${missing[*]} (apt)"
+    if ! { apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
+      echo "!! apt could not install ${missing[*]}; the tests that need them will be skipped"
     fi
   else
-    echo "!! bubblewrap is not installed and cannot be installed here (not root with apt)."
-    echo "!! The sandbox tests will be skipped; install it with: sudo apt-get install bubblewrap"
+    echo "!! ${missing[*]} not installed and cannot be installed here (not root with apt)."
+    echo "!! The tests that need them will be skipped; install with: sudo apt-get install ${missing[*]}"
   fi
 fi
 

@@ -61,6 +61,8 @@ class Builder:
     folder: Path
     log: Callable[[str, str], None]
     keep: Callable[[list[str]], None]
+    host_base: bool = True
+    """The layers stand on the host system (False: the bottom layer is the whole system)."""
 
     async def build(
         self, plan: Plan, base_layers: list[str], base_key: str, context: Path | None
@@ -111,6 +113,13 @@ class Builder:
             await asyncio.to_thread(remove_tree, scratch)
 
     async def _run(self, step: RunStep, layers: list[str]) -> str:
+        if not self.host_base and not any(
+            os.path.lexists(self.images.layers.path(layer) / "usr/bin/python3") for layer in layers
+        ):
+            raise BuildError(
+                f"{step.text}: the image has no /usr/bin/python3, which RUN needs (the engine's agent "
+                "runs on it): FROM scratch images take COPY and ADD only"
+            )
         root = self.folder / ("run-" + secrets.token_hex(6))
         username, uid = self._owner_resolver(layers)(step.state.user)
         env = {"PATH": PATH, **step.state.args, **step.state.env}
@@ -122,7 +131,7 @@ class Builder:
             username=username,
             uid=uid,
             isolation="bwrap",
-            rootfs=self.images.root_of(root, layers),
+            rootfs=self.images.root_of(root, layers, host_base=self.host_base),
             workdir="/",
             accounts=False,
         )
@@ -162,7 +171,7 @@ class Builder:
                 for layer in layers
                 if (self.images.layers.path(layer) / "etc/passwd").is_file()
             ),
-            base.mask / "etc/passwd" if base is not None else Path("/etc/passwd"),
+            base.mask / "etc/passwd" if base is not None and self.host_base else Path("/nonexistent"),
         )
 
         def resolve(user: str) -> tuple[str, int]:

@@ -78,6 +78,8 @@ class BlueprintRecord(JsonRecord):
     """Its ``ImageConfig`` as data."""
     public: bool = False
     """The engine's own base image (``list_public``)."""
+    host_base: bool = True
+    """Its layers stand on the host system (False: ``FROM debian:<suite>`` or ``FROM scratch``)."""
 
     def image_config(self) -> ImageConfig:
         """The image's configuration."""

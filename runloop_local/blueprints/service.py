@@ -25,6 +25,7 @@ from ..db.ids import new_id
 from ..devboxes.records import DevboxRecord
 from ..devboxes.service import DevboxService
 from ..http.errors import ApiError, bad_request
+from ..images.debian import debian_suite
 from ..objects.service import ObjectService
 from ..sandbox.mounts import mounts_under, unmount
 from .builder import Builder, BuildError
@@ -139,7 +140,7 @@ class BlueprintService:
         try:
             async with self._slot:
                 self._status(rec, "provisioning")
-                plan, base_layers, base_key = self._plan(rec, params, base)
+                plan, base_layers, base_key, host_base = await self._plan(rec, params, base)
                 context = await self._context(params, folder)
                 self._status(rec, "building")
                 builder = Builder(
@@ -148,6 +149,7 @@ class BlueprintService:
                     folder,
                     lambda level, message: self._log(id, level, message),
                     lambda layers: self._keep(rec, layers),
+                    host_base,
                 )
                 layers = await builder.build(plan, base_layers, base_key, context)
         except (DockerfileError, ContextError) as exc:
@@ -162,6 +164,7 @@ class BlueprintService:
             self._finish_failed(rec, "build_failed", f"the engine failed: {exc!r}")
         else:
             rec.layers, rec.status, rec.build_finish_time_ms = layers, "build_complete", now_ms()
+            rec.host_base = host_base
             rec.config = plan.config.to_json() if base is None else self._inherit(base, plan)
             self.store.put(rec)
             self._log(id, "info", f"build complete: {len(layers)} layers")
@@ -170,9 +173,11 @@ class BlueprintService:
             if rec.status == "failed":
                 await self.devboxes.images.collect_garbage()
 
-    def _plan(
+    async def _plan(
         self, rec: BlueprintRecord, params: BlueprintBuildParameters, base: BlueprintRecord | None
-    ) -> tuple[Plan, list[str], str]:
+    ) -> tuple[Plan, list[str], str, bool]:
+        """The plan, and what it stands on: base layers (top first), their chain key, and whether
+        they stand on the host system."""
         build_args = dict(params.build_args or {})
         plan = plan_build(
             params.dockerfile,
@@ -182,23 +187,46 @@ class BlueprintService:
         )
         for note in plan.notes:
             self._log(rec.id, "warn", note)
-        if base is None and plan.base is not None:
-            base = self.store.newest_built(plan.base)
-            if base is None:
-                self._log(
-                    rec.id,
-                    "warn",
-                    f"FROM {plan.base}: the local engine builds on its base image (this machine's system) "
-                    "and pulls no images; name a blueprint to build on it",
-                )
-        elif base is not None and plan.base is not None:
+        if base is not None and plan.base is not None:
             self._log(
                 rec.id, "info", f"FROM {plan.base} is replaced by the base blueprint {base.name} ({base.id})"
             )
+        elif plan.base is not None:
+            base = self.store.newest_built(plan.base)
         if base is not None and not base.public:
             self._log(rec.id, "info", f"building on blueprint {base.name} ({base.id})")
-            return plan, list(base.layers), "blueprint:" + ",".join(base.layers)
-        return plan, [], "host:" + _host_identity()
+            return plan, list(base.layers), "blueprint:" + ",".join(base.layers), base.host_base
+        if plan.base == "scratch":
+            return plan, [], "scratch", False
+        suite = debian_suite(plan.base) if plan.base else None
+        if suite is not None:
+            why = self.devboxes.images.debian.unavailable()
+            if why is None:
+                layer, key = await self._debian_layer(rec.id, suite)
+                return plan, [layer], key, False
+            self._log(rec.id, "warn", f"FROM {plan.base}: no Debian base can be built here ({why})")
+        if plan.base is not None:
+            self._log(
+                rec.id,
+                "warn",
+                f"FROM {plan.base}: the local engine builds on its base image (this machine's system) "
+                "and pulls no images; name a blueprint, debian:<suite> or scratch",
+            )
+        return plan, [], "host:" + _host_identity(), True
+
+    async def _debian_layer(self, id: str, suite: str) -> tuple[str, str]:
+        """The layer of a Debian base in this data dir (copied from the machine's cache once)."""
+        tree = await self.devboxes.images.debian.ensure(suite, lambda line: self._log(id, "info", line))
+        key = f"debian:{suite}:{(tree / 'etc' / 'os-release').stat().st_mtime_ns}"
+        layer = self.store.cached_layer(key)
+        if layer is None or not self.devboxes.images.layers.path(layer).is_dir():
+            self._log(id, "info", f"copying the Debian {suite} base into this engine's layers")
+            layer = await self.devboxes.images.layers.capture(tree)
+            self.store.cache_layer(key, layer)
+        self._log(
+            id, "info", f"FROM debian: a Debian {suite} base (minbase, with ca-certificates and python3)"
+        )
+        return layer, key
 
     def _inherit(self, base: BlueprintRecord, plan: Plan) -> dict[str, Any]:
         merged = base.image_config()
@@ -362,6 +390,7 @@ class BlueprintService:
             blueprint_id=None if bp.public else bp.id,
             image_env=config.env,
             workdir=config.workdir,
+            host_base=bp.host_base,
         )
 
 

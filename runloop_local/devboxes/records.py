@@ -40,6 +40,8 @@ class DevboxRecord(JsonRecord):
     """The environment of its image (a blueprint's ENV), under ``environment_variables``."""
     workdir: str | None = None
     """Where its commands start (a blueprint's WORKDIR); None: ``/home/user``."""
+    host_base: bool = True
+    """Its layers stand on the host system (False: on a Debian base layer, or on nothing)."""
 
     def view(self) -> DevboxView:
         """The spec's DevboxView of this devbox."""

@@ -150,7 +150,7 @@ class DevboxService(DevboxRecords):
         """
         if not rec.rootfs:
             return None
-        return self.images.root_of(self.data_dir / "devboxes" / rec.id, rec.layers)
+        return self.images.root_of(self.data_dir / "devboxes" / rec.id, rec.layers, host_base=rec.host_base)
 
     def _layers_in_use(self) -> set[str]:
         """Layers of devboxes whose files are kept (every status but shutdown)."""
@@ -174,6 +174,7 @@ class DevboxService(DevboxRecords):
         blueprint_id: str | None = None,
         image_env: dict[str, str] | None = None,
         workdir: str | None = None,
+        host_base: bool = True,
     ) -> DevboxRecord:
         """Records a new devbox and starts booting it; returns at once (status provisioning).
 
@@ -183,6 +184,7 @@ class DevboxService(DevboxRecords):
             blueprint_id: The blueprint it is made from.
             image_env: Its image's environment (under ``environment_variables``).
             workdir: Where its commands start (its image's WORKDIR).
+            host_base: Whether ``layers`` stand on the host system.
 
         Raises:
             ApiError: 400 for invalid fields, 501 for fields the local engine does not support.
@@ -206,6 +208,7 @@ class DevboxService(DevboxRecords):
             blueprint_id=blueprint_id,
             image_env=dict(image_env or {}),
             workdir=workdir,
+            host_base=host_base,
         )
         self.store.put_devbox(rec)
         live = LiveDevbox(rec.id, self.data_dir / "devboxes" / rec.id)

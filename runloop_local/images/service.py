@@ -12,8 +12,11 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+import platformdirs
+
 from ..sandbox.contract import RootFs
 from ..sandbox.mounts import mounts_under, probe_overlay, unmount
+from .debian import DebianBases
 from .host_base import HostBase, build_host_base
 from .layers import LayerStore
 
@@ -30,9 +33,10 @@ class ImageService:
         writable_roots: False turns writable roots off (devboxes see the host read-only).
     """
 
-    def __init__(self, data_dir: Path, *, writable_roots: bool = True) -> None:
+    def __init__(self, data_dir: Path, *, writable_roots: bool = True, cache_dir: Path | None = None) -> None:
         self.data_dir = data_dir
         self.layers = LayerStore(data_dir / "layers")
+        self.debian = DebianBases((cache_dir or Path(platformdirs.user_cache_dir("runloop-local"))) / "bases")
         self.base: HostBase | None = None
         self._referrers: list[Callable[[], Iterable[str]]] = []
         self.unavailable: str | None = None if writable_roots else "writable roots are turned off"
@@ -68,8 +72,11 @@ class ImageService:
             used.update(referred())
         return await self.layers.collect(used)
 
-    def root_of(self, devbox_root: Path, layers: Sequence[str]) -> RootFs:
+    def root_of(self, devbox_root: Path, layers: Sequence[str], *, host_base: bool = True) -> RootFs:
         """The writable root of a devbox whose folder is ``devbox_root``, on ``layers`` (top first).
+
+        With ``host_base`` the layers stand on the host system; without, on nothing (a Debian
+        base or ``FROM scratch``: the bottom layer is the whole system).
 
         Raises:
             RuntimeError: Writable roots are unavailable here.
@@ -82,6 +89,6 @@ class ImageService:
             merged=devbox_root / "merged",
             skeleton=self.base.skeleton,
             mask=self.base.mask,
-            host_dirs=self.base.host_dirs,
+            host_dirs=self.base.host_dirs if host_base else (),
             layers=tuple(self.layers.path(layer) for layer in layers),
         )

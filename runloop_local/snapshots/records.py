@@ -55,6 +55,7 @@ class SnapshotRecord(JsonRecord):
     image_env: dict[str, str] = field(default_factory=dict)
     """The source devbox's image environment and working folder, which its forks keep."""
     workdir: str | None = None
+    host_base: bool = True
     layers: list[str] = field(default_factory=list)
     """A whole-disk snapshot: its image layers, top first (the devbox's writes over the layers
     its root stood on). Empty: a snapshot of ``/home/user`` only, in ``snapshots/<id>/home``."""

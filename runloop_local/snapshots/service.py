@@ -122,6 +122,7 @@ class SnapshotService:
             source_blueprint_id=devbox.blueprint_id,
             image_env=dict(devbox.image_env),
             workdir=devbox.workdir,
+            host_base=devbox.host_base,
         )
         self.store.put(rec)
         take = self._take_root(rec, devbox) if devbox.rootfs else self._take(rec, self._devbox_home(devbox))
@@ -322,6 +323,7 @@ class SnapshotService:
                 blueprint_id=snapshot.source_blueprint_id,
                 image_env=snapshot.image_env,
                 workdir=snapshot.workdir,
+                host_base=snapshot.host_base,
             )
         staging = self._staging_path()
         try:

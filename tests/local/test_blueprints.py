@@ -322,3 +322,36 @@ def test_a_full_disk_fails_the_build_as_out_of_disk_and_leaves_no_layer(
             assert not list((small / "data" / "layers").glob("lyr_*"))
     finally:
         subprocess.run(["umount", "-l", str(small)], check=False)
+
+
+def test_from_debian_is_a_real_debian_base(api: RunloopAPI, new_devbox: Callable[..., DevboxView]) -> None:
+    bp = _built(api, name="debian", dockerfile="FROM debian:bookworm-slim\nRUN echo made-in-debian > /made\n")
+    messages = _messages(api, bp.id)
+    if bp.status == "failed" and any("mmdebstrap" in m for m in messages):
+        pytest.skip(f"no Debian base could be built here: {messages[-1]}")
+    assert bp.status == "build_complete", messages[-5:]
+    assert "FROM debian: a Debian bookworm base (minbase, with ca-certificates and python3)" in messages
+    box = new_devbox(blueprint_id=bp.id)
+    packages = int(_run(api, box.id, "dpkg-query -W | wc -l"))
+    assert _run(
+        api, box.id, "grep -o bookworm /etc/os-release | head -1; cat /made; id -un; sudo id -un"
+    ) == ("bookworm\nmade-in-debian\nuser\nroot\n")
+    assert packages < 200  # a minimal Debian, not this machine's system
+    again = _built(api, name="debian-again", dockerfile="FROM debian:12\nRUN echo made-in-debian > /made\n")
+    assert [m for m in _messages(api, again.id) if m.startswith("Step ")] == [
+        "Step 1/1: RUN echo made-in-debian > /made (cached)"
+    ]
+
+
+def test_from_scratch_takes_copies_only(api: RunloopAPI, new_devbox: Callable[..., DevboxView]) -> None:
+    context = {"type": "object", "object_id": _context(api, {"hello.txt": b"hi\n"})}
+    bp = _built(
+        api, name="scratch", dockerfile="FROM scratch\nCOPY hello.txt /data/\n", build_context=context
+    )
+    assert bp.status == "build_complete"
+    failed = _built(api, name="scratch-run", dockerfile="FROM scratch\nRUN true\n")
+    assert failed.status == "failed"
+    assert "FROM scratch images take COPY and ADD only" in _messages(api, failed.id)[-1]
+    box = new_devbox(blueprint_id=bp.id)  # nothing in it can run the engine's agent
+    assert (box.status, box.failure_reason) == ("failure", "execution_failed")
+    assert any("python3" in (entry.message or "") for entry in api.devboxes.logs.list(box.id).logs)

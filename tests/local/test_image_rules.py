@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from runloop_local.images.debian import debian_suite
 from runloop_local.images.rules import host_plan, layer_chain
 from runloop_local.sandbox._rootfs_plan import OVERLAY_OPTIONS, mount_plan, upper_folders
 from runloop_local.sandbox.contract import RootFs, SandboxError
@@ -104,3 +105,21 @@ def test_with_group_and_without_host_people() -> None:
         == "root:x:0:\nusers:x:100:\nnogroup:x:65534:\nuser:x:1000:\n"
     )
     assert without_host_people(HOST_PASSWD).count("\n") == 3
+
+
+@pytest.mark.parametrize(
+    ("image", "suite"),
+    [
+        ("debian", "stable"),
+        ("debian:latest", "stable"),
+        ("debian:12", "bookworm"),
+        ("debian:bookworm-slim", "bookworm"),
+        ("docker.io/library/debian:11", "bullseye"),
+        ("debian:trixie", "trixie"),
+        ("debian:sid", None),
+        ("ubuntu:22.04", None),
+        ("mydebian:12", None),
+    ],
+)
+def test_debian_suite_reads_image_references(image: str, suite: str | None) -> None:
+    assert debian_suite(image) == suite
