@@ -5,15 +5,13 @@ The tables live in the engine's database file, reached through a connection of t
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from runloop_api.types import BlueprintView
 
-from ..db.json_record import JsonRecord, open_table
-from ..db.sql_queries import metadata_keys, metadata_values, newest_first_page
+from ..db.json_record import JsonRecord
+from ..db.record_table import RecordTable
 
 __all__ = ["BlueprintRecord", "BlueprintStore", "ImageConfig"]
 
@@ -104,63 +102,34 @@ class BlueprintRecord(JsonRecord):
         )
 
 
-class BlueprintStore:
-    """The blueprint tables of the engine's database.
+class BlueprintStore(RecordTable[BlueprintRecord]):
+    """The blueprint tables of the engine's database (records, build logs, build cache)."""
 
-    Args:
-        path: The database file (the engine's, already in WAL mode).
-    """
+    table = "blueprints"
+    record = BlueprintRecord
+    schema = _SCHEMA
+    visible = "json_extract(data, '$.state') != 'deleted'"
 
-    def __init__(self, path: Path) -> None:
-        self._db, self._lock = open_table(path, _SCHEMA)
-
-    def close(self) -> None:
-        """Closes the connection."""
-        with self._lock:
-            self._db.close()
-
-    def put(self, rec: BlueprintRecord) -> None:
-        """Inserts or replaces a blueprint record."""
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO blueprints (id, name, status, data) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data",
-                (rec.id, rec.name, rec.status, json.dumps(rec.to_json())),
-            )
-
-    def get(self, id: str) -> BlueprintRecord | None:
-        """The blueprint with this id, or None."""
-        with self._lock:
-            row = self._db.execute("SELECT data FROM blueprints WHERE id = ?", (id,)).fetchone()
-        return None if row is None else BlueprintRecord.from_json(json.loads(row[0]))
+    def columns(self, rec: BlueprintRecord) -> dict[str, Any]:
+        """The name and status, indexed."""
+        return {"name": rec.name, "status": rec.status}
 
     def newest_built(self, name: str) -> BlueprintRecord | None:
         """The newest blueprint of this name whose build completed (and is not deleted)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT data FROM blueprints WHERE name = ? AND status = 'build_complete' ORDER BY seq DESC",
-                (name,),
-            ).fetchall()
-        for row in rows:
-            rec = BlueprintRecord.from_json(json.loads(row[0]))
-            if rec.state != "deleted":
-                return rec
-        return None
+        found = self.where(
+            f"name = ? AND status = 'build_complete' AND {self.visible}", (name,), order="seq DESC"
+        )
+        return found[0] if found else None
 
     def all(self) -> list[BlueprintRecord]:
         """Every blueprint, oldest first."""
-        with self._lock:
-            rows = self._db.execute("SELECT data FROM blueprints ORDER BY seq").fetchall()
-        return [BlueprintRecord.from_json(json.loads(r[0])) for r in rows]
+        return self.where("1")
 
     def page(
         self, *, public: bool, name: str | None, status: str | None, limit: int, starting_after: str | None
     ) -> tuple[list[BlueprintRecord], bool, int]:
         """One page of the (public or own) blueprints that are not deleted, newest first."""
-        clauses = [
-            "json_extract(data, '$.state') != 'deleted'",
-            "coalesce(json_extract(data, '$.public'), 0) = ?",
-        ]
+        clauses = [self.visible, "coalesce(json_extract(data, '$.public'), 0) = ?"]
         args: list[Any] = [1 if public else 0]
         if name is not None:
             clauses.append("name = ?")
@@ -168,21 +137,7 @@ class BlueprintStore:
         if status is not None:
             clauses.append("status = ?")
             args.append(status)
-        with self._lock:
-            rows, has_more, total = newest_first_page(
-                self._db, "blueprints", clauses, args, limit=limit, starting_after=starting_after
-            )
-        return [BlueprintRecord.from_json(json.loads(r)) for r in rows], has_more, total
-
-    def metadata_keys(self) -> list[str]:
-        """Every metadata key of a blueprint that is not deleted, sorted."""
-        with self._lock:
-            return metadata_keys(self._db, "blueprints", "json_extract(data, '$.state') != 'deleted'")
-
-    def metadata_values(self, key: str) -> list[str]:
-        """Every value of metadata ``key`` across blueprints that are not deleted, sorted."""
-        with self._lock:
-            return metadata_values(self._db, "blueprints", key, "json_extract(data, '$.state') != 'deleted'")
+        return self.select_page(clauses, args, limit=limit, starting_after=starting_after)
 
     # -- build logs -----------------------------------------------------------------------------
 

@@ -7,15 +7,13 @@ row is removed: the service says "deleted" once, in the answer of the delete, th
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from runloop_api.types import ObjectView
 
-from ..db.json_record import JsonRecord, open_table
-from ..db.sql_queries import metadata_keys, metadata_values, newest_first_page
+from ..db.json_record import JsonRecord
+from ..db.record_table import RecordTable
 
 __all__ = ["ObjectFilter", "ObjectRecord", "ObjectStore"]
 
@@ -85,44 +83,21 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-class ObjectStore:
-    """The ``objects`` table of the engine's database.
+class ObjectStore(RecordTable[ObjectRecord]):
+    """The ``objects`` table of the engine's database."""
 
-    Args:
-        path: The database file (the engine's, already in WAL mode).
-    """
+    table = "objects"
+    record = ObjectRecord
+    schema = _SCHEMA
 
-    def __init__(self, path: Path) -> None:
-        self._db, self._lock = open_table(path, _SCHEMA)
-
-    def close(self) -> None:
-        """Closes the connection."""
-        with self._lock:
-            self._db.close()
-
-    def put(self, rec: ObjectRecord) -> None:
-        """Inserts or replaces an object record."""
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO objects (id, name, content_type, state, delete_after_time_ms, data) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
-                "content_type = excluded.content_type, state = excluded.state, "
-                "delete_after_time_ms = excluded.delete_after_time_ms, data = excluded.data",
-                (
-                    rec.id,
-                    rec.name,
-                    rec.content_type,
-                    rec.state,
-                    rec.delete_after_time_ms,
-                    json.dumps(rec.to_json()),
-                ),
-            )
-
-    def get(self, id: str) -> ObjectRecord | None:
-        """The object with this id, or None."""
-        with self._lock:
-            row = self._db.execute("SELECT data FROM objects WHERE id = ?", (id,)).fetchone()
-        return None if row is None else ObjectRecord.from_json(json.loads(row[0]))
+    def columns(self, rec: ObjectRecord) -> dict[str, Any]:
+        """The name, content type, state and expiry, indexed."""
+        return {
+            "name": rec.name,
+            "content_type": rec.content_type,
+            "state": rec.state,
+            "delete_after_time_ms": rec.delete_after_time_ms,
+        }
 
     def remove(self, id: str) -> None:
         """Removes an object's record (nothing when there is none)."""
@@ -169,18 +144,4 @@ class ObjectStore:
         if where.search is not None:
             clauses.append("(id = ? OR name LIKE ? ESCAPE '\\')")
             args += [where.search, _like(where.search)]
-        with self._lock:
-            rows, has_more, total = newest_first_page(
-                self._db, "objects", clauses, args, limit=limit, starting_after=starting_after
-            )
-        return [ObjectRecord.from_json(json.loads(r)) for r in rows], has_more, total
-
-    def metadata_keys(self) -> list[str]:
-        """Every metadata key of an object, sorted."""
-        with self._lock:
-            return metadata_keys(self._db, "objects")
-
-    def metadata_values(self, key: str) -> list[str]:
-        """Every value of metadata ``key`` across objects, sorted."""
-        with self._lock:
-            return metadata_values(self._db, "objects", key)
+        return self.select_page(clauses, args, limit=limit, starting_after=starting_after)

@@ -6,15 +6,13 @@ snapshot code needs nothing from :class:`..devboxes.store.Store`.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from runloop_api.types import DevboxDiskSnapshotView, DevboxSnapshotAsyncStatusView
 
-from ..db.json_record import JsonRecord, open_table
-from ..db.sql_queries import metadata_keys, metadata_values, newest_first_page
+from ..db.json_record import JsonRecord
+from ..db.record_table import RecordTable
 
 __all__ = ["MetadataFilter", "SnapshotRecord", "SnapshotStore"]
 
@@ -84,43 +82,21 @@ class SnapshotRecord(JsonRecord):
         )
 
 
-class SnapshotStore:
-    """The ``disk_snapshots`` table of the engine's database.
+class SnapshotStore(RecordTable[SnapshotRecord]):
+    """The ``disk_snapshots`` table of the engine's database."""
 
-    Args:
-        path: The database file (the engine's, already in WAL mode).
-    """
+    table = "disk_snapshots"
+    record = SnapshotRecord
+    schema = _SCHEMA
+    visible = "status != 'deleted'"
 
-    def __init__(self, path: Path) -> None:
-        self._db, self._lock = open_table(path, _SCHEMA)
-
-    def close(self) -> None:
-        """Closes the connection."""
-        with self._lock:
-            self._db.close()
-
-    def put(self, rec: SnapshotRecord) -> None:
-        """Inserts or replaces a snapshot record."""
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO disk_snapshots (id, devbox_id, status, data) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data",
-                (rec.id, rec.source_devbox_id, rec.status, json.dumps(rec.to_json())),
-            )
-
-    def get(self, id: str) -> SnapshotRecord | None:
-        """The snapshot with this id, or None."""
-        with self._lock:
-            row = self._db.execute("SELECT data FROM disk_snapshots WHERE id = ?", (id,)).fetchone()
-        return None if row is None else SnapshotRecord.from_json(json.loads(row[0]))
+    def columns(self, rec: SnapshotRecord) -> dict[str, Any]:
+        """The source devbox and the status, indexed."""
+        return {"devbox_id": rec.source_devbox_id, "status": rec.status}
 
     def with_status(self, status: str) -> list[SnapshotRecord]:
         """Every snapshot with this status, oldest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT data FROM disk_snapshots WHERE status = ? ORDER BY seq", (status,)
-            ).fetchall()
-        return [SnapshotRecord.from_json(json.loads(r[0])) for r in rows]
+        return self.where("status = ?", (status,))
 
     def page(
         self,
@@ -135,15 +111,15 @@ class SnapshotStore:
 
         Args:
             devbox_id: Only the snapshots of this devbox.
-            blueprint_id: Only the snapshots of devboxes made from this blueprint.
             metadata: Only snapshots whose metadata has each key with one of its values.
             limit: Page size.
             starting_after: The id of the last snapshot of the previous page (it must exist).
+            blueprint_id: Only the snapshots of devboxes made from this blueprint.
 
         Returns:
             ``(page, has_more, total_count)``; the total counts every match, not only this page.
         """
-        clauses, args = ["status != 'deleted'"], list[Any]()
+        clauses, args = [self.visible], list[Any]()
         if devbox_id is not None:
             clauses.append("devbox_id = ?")
             args.append(devbox_id)
@@ -157,18 +133,4 @@ class SnapshotStore:
                 f"WHERE j.key = ? AND j.value IN ({marks}))"
             )
             args += [key, *values]
-        with self._lock:
-            rows, has_more, total = newest_first_page(
-                self._db, "disk_snapshots", clauses, args, limit=limit, starting_after=starting_after
-            )
-        return [SnapshotRecord.from_json(json.loads(r)) for r in rows], has_more, total
-
-    def metadata_keys(self) -> list[str]:
-        """Every metadata key of a snapshot that is not deleted, sorted."""
-        with self._lock:
-            return metadata_keys(self._db, "disk_snapshots", "status != 'deleted'")
-
-    def metadata_values(self, key: str) -> list[str]:
-        """Every value of metadata ``key`` across snapshots that are not deleted, sorted."""
-        with self._lock:
-            return metadata_values(self._db, "disk_snapshots", key, "status != 'deleted'")
+        return self.select_page(clauses, args, limit=limit, starting_after=starting_after)
