@@ -317,6 +317,9 @@ class DevboxLog(BaseModel):
     timestamp_ms: int
     """Time of log (Unix timestamp milliseconds)."""
 
+    shell_name: str | None = None
+    """The persistent shell the log line came from, if any."""
+
     cmd: str | None = None
     """The Command Executed"""
 

@@ -40,6 +40,9 @@ class DevboxAsyncExecutionDetailView(BaseModel):
     status: DevboxExecutionStatus
     """Current status of the execution."""
 
+    shell_name: str | None = None
+    """The persistent shell the command ran in, if any."""
+
     exit_status: int | None = None
     """Exit code of command execution."""
 
@@ -61,6 +64,11 @@ class DevboxCreateExecutionParameters(BaseModel):
 
     command: str
     """The command to execute via the Devbox shell."""
+
+    shell_name: str | None = None
+    """The name of the persistent shell to create or use; commands in one shell keep its working
+    directory and exported environment, and run one at a time.
+    """
 
     attach_stdin: bool | None = None
     """Whether to attach stdin streaming for async commands."""
@@ -107,6 +115,11 @@ class DevboxStartExecutionParameters(BaseModel):
 
     command_id: str
     """The command ID in UUIDv7 string format for idempotency and tracking"""
+
+    shell_name: str | None = None
+    """The name of the persistent shell to create or use; commands in one shell keep its working
+    directory and exported environment, and run one at a time.
+    """
 
     optimistic_timeout: int | None = None
     """Timeout in seconds to wait for command completion, up to 25 seconds."""

@@ -155,6 +155,9 @@ async def logs(request: Request) -> Response:
     rec = svc.get(request.path_params["id"])
     execution_id = request.query_params.get("execution_id") or None
     entries = svc.store.logs(rec.id, execution_id)
+    shell = request.query_params.get("shell_name") or None
+    if shell is not None:
+        entries = [entry for entry in entries if entry.get("shell_name") == shell]
     return respond(DevboxLogsListView.model_validate({"logs": entries}))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from signal import SIGINT
 
 from ..http.errors import bad_request
@@ -22,25 +23,35 @@ class ExecutionControl:
         running: The live executions by id (shared with the service that starts them).
     """
 
-    def __init__(self, running: dict[str, LiveExecution]) -> None:
+    def __init__(
+        self, running: dict[str, LiveExecution], cancel_queued: Callable[[LiveExecution], None]
+    ) -> None:
         self.running = running
+        self._cancel_queued = cancel_queued
 
     async def wait(self, rec: ExecutionRecord, statuses: list[str], timeout: float) -> ExecutionRecord | None:
         """Waits until the execution has one of ``statuses``; None if ``timeout`` passed first."""
+        ex = self.running.get(rec.id)
+        if ex is not None:
+            rec = ex.rec
         if wait_is_over(rec.status, statuses):
             return rec
-        ex = self.running.get(rec.id)
         if ex is None:
             return None
-        if "completed" in statuses:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(ex.done.wait(), timeout)
-                return ex.rec
-        return None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not wait_is_over(ex.rec.status, statuses):
+            left = deadline - loop.time()
+            if left <= 0 or not await ex.changed.wait(left):
+                return None
+        return ex.rec
 
     async def kill(self, rec: ExecutionRecord, *, process_group: bool) -> ExecutionRecord:
         """Kills a running execution and waits (briefly) until it is recorded as completed."""
         ex = self.running.get(rec.id)
+        if ex is not None and ex.handle is None:  # still waiting for its shell: it never runs
+            self._cancel_queued(ex)
+            return ex.rec
         if ex is None or ex.handle is None:
             return rec
         try:
@@ -59,6 +70,10 @@ class ExecutionControl:
         """
         actions = stdin_actions(text, signal)
         ex = self.running.get(rec.id)
+        if ex is not None and ex.handle is None:
+            raise bad_request(
+                f"execution {rec.id} is queued behind its shell's previous command; send input once it runs"
+            )
         if ex is None or ex.handle is None:
             raise bad_request(f"execution {rec.id} has completed; it takes no more input")
         try:

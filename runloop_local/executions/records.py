@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from runloop_api.types import DevboxAsyncExecutionDetailView
 
@@ -26,6 +27,13 @@ class ExecutionRecord:
     stdout_len: int = 0
     stderr_len: int = 0
     source: str = "exec"
+    shell_name: str | None = None
+
+
+_STATUSES: dict[str, Literal["queued", "running", "completed"]] = {
+    "queued": "queued",
+    "completed": "completed",
+}
 
 
 def execution_view(
@@ -48,10 +56,11 @@ def execution_view(
     return DevboxAsyncExecutionDetailView.model_construct(
         devbox_id=rec.devbox_id,
         execution_id=rec.id,
-        status="completed" if rec.status == "completed" else "running",
+        status=_STATUSES.get(rec.status, "running"),
         exit_status=rec.exit_status,
         stdout=out,
         stderr=err,
         stdout_truncated=out_cut or stdout_cut,
         stderr_truncated=err_cut or stderr_cut,
+        shell_name=rec.shell_name,
     )

@@ -23,7 +23,7 @@ from ..devboxes.service import DevboxService
 from ..http.errors import ApiError, bad_request
 from ..http.requests import Routes, app_state, check_enum, json_body, respond, wait_request
 from .records import ExecutionRecord
-from .rules import parse_last_n, parse_offset
+from .rules import check_shell_name, parse_last_n, parse_offset
 
 __all__ = ["EXEC_WAIT_MAX_SECONDS", "ROUTES"]
 
@@ -35,6 +35,10 @@ def service(request: Request) -> DevboxService:
 
 EXEC_WAIT_MAX_SECONDS = 25
 """Longest hold of ``execute`` (optimistic wait) and of an execution's ``wait_for_status``."""
+
+
+def _shell(name: str | None) -> str | None:
+    return None if name is None else check_shell_name(name)
 
 
 async def execute(request: Request) -> Response:
@@ -50,6 +54,7 @@ async def execute(request: Request) -> Response:
         request.path_params["id"],
         body.command,
         command_id=body.command_id,
+        shell_name=_shell(body.shell_name),
         hold=min(wait, EXEC_WAIT_MAX_SECONDS),
     )
     return respond(svc.execs.view(rec, last_n, live))
@@ -58,14 +63,18 @@ async def execute(request: Request) -> Response:
 async def execute_async(request: Request) -> Response:
     body = await json_body(request, DevboxCreateExecutionParameters)
     svc = service(request)
-    rec, _ = await svc.execs.run(request.path_params["id"], body.command, hold=0)
+    rec, _ = await svc.execs.run(
+        request.path_params["id"], body.command, hold=0, shell_name=_shell(body.shell_name)
+    )
     return respond(svc.execs.view(rec, None))
 
 
 async def execute_sync(request: Request) -> Response:
     body = await json_body(request, DevboxCreateExecutionParameters)
     svc = service(request)
-    rec, _ = await svc.execs.run(request.path_params["id"], body.command, hold=None)
+    rec, _ = await svc.execs.run(
+        request.path_params["id"], body.command, hold=None, shell_name=_shell(body.shell_name)
+    )
     view = svc.execs.view(rec, None)
     return respond(
         DevboxExecutionDetailView(

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from ..http.errors import bad_request
 
 __all__ = [
     "DEFAULT_LAST_N",
+    "SHELLS_DIR",
+    "check_shell_name",
+    "SHELL_COMMAND_VAR",
+    "in_shell",
     "KILLED_EXIT_STATUS",
     "StdinAction",
     "parse_last_n",
@@ -147,10 +152,10 @@ def stream_chunk(data: bytes, *, done: bool, limit: int) -> bytes:
 def wait_is_over(status: str, statuses: list[str]) -> bool:
     """Whether a wait for an execution to reach one of ``statuses`` answers at once.
 
-    An execution is never seen in an earlier status again, so waiting for ``running`` is over
-    as soon as it is anything but completed.
+    Executions go ``queued`` (a named shell's command waiting for the one before it) ->
+    ``running`` -> ``completed`` and never back, so waiting for ``queued`` is over once it runs.
     """
-    return status in statuses or ("running" in statuses and status != "completed")
+    return status in statuses or ("queued" in statuses and status == "running")
 
 
 def stdin_actions(text: str | None, signal: str | None) -> list[StdinAction]:
@@ -169,3 +174,45 @@ def stdin_actions(text: str | None, signal: str | None) -> list[StdinAction]:
     elif signal == "INTERRUPT":
         actions.append("interrupt")
     return actions
+
+
+SHELL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
+SHELLS_DIR = "/tmp/.runloop-shells"
+"""Where, in the devbox, each named shell keeps its working folder and exported environment."""
+
+
+def check_shell_name(name: str) -> str:
+    """A valid ``shell_name`` (1 to 128 letters, digits, ``.``, ``_``, ``-``; a letter or digit first).
+
+    Raises:
+        ApiError: 400 naming the field.
+    """
+    if not SHELL_NAME.match(name):
+        raise bad_request(
+            f"invalid field `shell_name` {name!r}: use 1 to 128 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+SHELL_COMMAND_VAR = "__RUNLOOP_SHELL_COMMAND"
+
+
+def in_shell(name: str) -> str:
+    """The script that runs a command as a step of the named shell ``name``. Pure.
+
+    The command itself comes in the environment variable ``SHELL_COMMAND_VAR`` (taken out of
+    the environment before it runs) and is ``eval``-ed: it starts in the folder and with the
+    exported variables the shell's previous command left, and leaves its own for the next one
+    (saved on exit, also after ``exit N``); its syntax errors read as they would without the
+    shell (``bash: eval: line 1: ...``).
+    """
+    state = f"{SHELLS_DIR}/{name}"
+    return (
+        f'__rl_s={state}; mkdir -p "$__rl_s" 2>/dev/null; '
+        '[ -f "$__rl_s/env" ] && . "$__rl_s/env"; '
+        '[ -f "$__rl_s/cwd" ] && { cd "$(cat "$__rl_s/cwd")" 2>/dev/null || true; }; '
+        'trap \'{ export -p | grep -v "^declare -[a-zA-Z]*r"; } > "$__rl_s/env.$$" '
+        '&& mv -f "$__rl_s/env.$$" "$__rl_s/env"; pwd > "$__rl_s/cwd"\' EXIT; '
+        f'__rl_c=${SHELL_COMMAND_VAR}; unset {SHELL_COMMAND_VAR}; eval "$__rl_c"'
+    )

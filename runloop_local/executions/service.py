@@ -21,7 +21,7 @@ from .control import ExecutionControl
 from .live import LiveDevbox, LiveExecution
 from .output import MAX_VIEW_BYTES, STREAM_CHUNK_BYTES, ExecutionReader
 from .records import ExecutionRecord
-from .rules import KILLED_EXIT_STATUS
+from .rules import KILLED_EXIT_STATUS, SHELL_COMMAND_VAR, in_shell
 
 __all__ = ["KILLED_EXIT_STATUS", "ExecutionHost", "MAX_VIEW_BYTES", "STREAM_CHUNK_BYTES", "ExecutionService"]
 
@@ -54,12 +54,16 @@ class ExecutionService:
         self._unsaved: dict[tuple[str, str], LiveExecution] = {}
         """Running executions by (devbox, command id) whose start is not in the database yet."""
         self._watchers: set[asyncio.Task[None]] = set()
+        self._shells: dict[tuple[str, str], LiveExecution] = {}
+        """The last command given to each named shell, by (devbox, shell name)."""
+        self._before: dict[str, LiveExecution] = {}
+        """What each queued command of a named shell waits for, by execution id."""
         self.reader = ExecutionReader(self._store, self.running, devboxes.get)
         self.record = self.reader.record
         self.output = self.reader.output
         self.view = self.reader.view
         self.stream = self.reader.stream
-        self.control = ExecutionControl(self.running)
+        self.control = ExecutionControl(self.running, self.cancel_queued)
         self.wait = self.control.wait
         self.kill = self.control.kill
         self.send_stdin = self.control.send_stdin
@@ -84,7 +88,13 @@ class ExecutionService:
     # -- starting and ending --------------------------------------------------------------------
 
     async def run(
-        self, devbox_id: str, command: str, *, command_id: str | None = None, hold: float | None
+        self,
+        devbox_id: str,
+        command: str,
+        *,
+        command_id: str | None = None,
+        hold: float | None,
+        shell_name: str | None = None,
     ) -> tuple[ExecutionRecord, LiveExecution | None]:
         """Starts ``command`` (see :meth:`start`) and waits up to ``hold`` seconds for its end.
 
@@ -96,7 +106,9 @@ class ExecutionService:
             Its record, and its live state while it runs (None for an earlier execution found
             by ``command_id`` that has completed).
         """
-        started = await self.start(devbox_id, command, command_id=command_id, save=False)
+        started = await self.start(
+            devbox_id, command, command_id=command_id, save=False, shell_name=shell_name
+        )
         if isinstance(started, ExecutionRecord):
             return started, None
         if not started.done.is_set() and hold != 0:
@@ -113,12 +125,18 @@ class ExecutionService:
         command_id: str | None = None,
         source: str = "exec",
         save: bool = True,
+        shell_name: str | None = None,
     ) -> LiveExecution | ExecutionRecord:
         """Starts ``command`` in a running devbox.
 
         With ``command_id`` already used on this devbox, nothing new starts: the earlier
         execution is returned (live while running, else its record). With ``save`` False the
         start is written to the database later, by :meth:`run` or when the command ends.
+
+        With ``shell_name`` the command is a step of that named shell of the devbox: it starts
+        where the shell's previous command left its working folder and exported variables, and
+        only once that command has ended (``queued`` until then); shells of other names, and
+        commands without one, run independently.
 
         Raises:
             ApiError: 404 unknown devbox; 400 when it is not running or the command cannot start.
@@ -136,7 +154,7 @@ class ExecutionService:
                 return self.running.get(earlier.id, earlier)
             self._reserved.add(key)
         try:
-            ex = await self._start(live, command, command_id, source)
+            ex = await self._start(live, command, command_id, source, shell_name)
         finally:
             if command_id is not None:
                 self._reserved.discard((devbox_id, command_id))
@@ -164,13 +182,14 @@ class ExecutionService:
             cmd=rec.command,
             cmd_id=rec.id,
             timestamp_ms=rec.create_time_ms,
+            **({"shell_name": rec.shell_name} if rec.shell_name else {}),
         )
         ex.saved = True
         if rec.command_id is not None:
             self._unsaved.pop((rec.devbox_id, rec.command_id), None)
 
     async def _start(
-        self, live: LiveDevbox, command: str, command_id: str | None, source: str
+        self, live: LiveDevbox, command: str, command_id: str | None, source: str, shell_name: str | None
     ) -> LiveExecution:
         rec = ExecutionRecord(
             id=new_id("exe"),
@@ -179,25 +198,91 @@ class ExecutionService:
             create_time_ms=now_ms(),
             command_id=command_id,
             source=source,
+            shell_name=shell_name,
         )
         ex = LiveExecution(rec, self._store)
+        if live.sandbox is None:
+            raise bad_request(f"cannot execute a command: devbox {live.id} is stopping")
+        if shell_name is None:
+            await self._launch(live, ex, command)
+            return ex
+        key = (live.id, shell_name)
+        previous = self._shells.get(key)
+        self._shells[key] = ex
+        if previous is None or previous.done.is_set():
+            try:
+                await self._launch(live, ex, in_shell(shell_name), {SHELL_COMMAND_VAR: command})
+            except BaseException:
+                if self._shells.get(key) is ex:
+                    del self._shells[key]
+                raise
+            return ex
+        rec.status = "queued"  # behind the shell's previous command, in order
+        ex.saved = False
+        self._register(live, ex)
+        task = asyncio.create_task(self._when_shell_free(live, ex, previous, shell_name, command))
+        self._watchers.add(task)
+        task.add_done_callback(self._watchers.discard)
+        return ex
+
+    async def _launch(
+        self, live: LiveDevbox, ex: LiveExecution, command: str, env: dict[str, str] | None = None
+    ) -> None:
+        """Starts a command in the devbox's sandbox and watches it to its end.
+
+        Raises:
+            ApiError: 400 when the sandbox is gone or the command cannot start.
+        """
         sandbox = live.sandbox
         if sandbox is None:
             raise bad_request(f"cannot execute a command: devbox {live.id} is stopping")
         try:
-            ex.handle = await sandbox.exec(command, on_stdout=ex.on_stdout, on_stderr=ex.on_stderr)
+            ex.handle = await sandbox.exec(command, on_stdout=ex.on_stdout, on_stderr=ex.on_stderr, env=env)
         except SandboxError as exc:
             raise bad_request(f"the command could not be started in devbox {live.id}: {exc}") from exc
-        ex.saved = False
-        live.executions[rec.id] = ex
-        self.running[rec.id] = ex
-        if source == "entrypoint":
-            live.entrypoint_id = rec.id
+        if ex.rec.status == "queued":
+            ex.rec.status = "running"
+            ex.changed.notify()
+        else:
+            ex.saved = False
+            self._register(live, ex)
         live.touch()
         task = asyncio.create_task(self._watch(live, ex))
         self._watchers.add(task)
         task.add_done_callback(self._watchers.discard)
-        return ex
+
+    def _register(self, live: LiveDevbox, ex: LiveExecution) -> None:
+        live.executions[ex.rec.id] = ex
+        self.running[ex.rec.id] = ex
+        if ex.rec.source == "entrypoint":
+            live.entrypoint_id = ex.rec.id
+
+    async def _when_shell_free(
+        self, live: LiveDevbox, ex: LiveExecution, previous: LiveExecution, shell_name: str, command: str
+    ) -> None:
+        """Starts a queued command of a named shell once the shell's previous command has ended."""
+        self._before[ex.rec.id] = previous
+        try:
+            waiting: LiveExecution | None = previous
+            while waiting is not None:
+                await waiting.done.wait()
+                # One killed while queued never ran: the command before it may still run.
+                waiting = self._before.get(waiting.rec.id) if waiting.handle is None else None
+        finally:
+            self._before.pop(ex.rec.id, None)
+        if ex.done.is_set():  # killed while it waited, or its devbox stopped
+            return
+        try:
+            await self._launch(live, ex, in_shell(shell_name), {SHELL_COMMAND_VAR: command})
+        except ApiError as exc:
+            ex.on_stderr(f"{exc.message}\n".encode())
+            self._finish(live, ex, KILLED_EXIT_STATUS)
+
+    def cancel_queued(self, ex: LiveExecution) -> None:
+        """Ends a command still waiting for its shell, without running it (as if killed)."""
+        live = self._devboxes.live.get(ex.rec.devbox_id)
+        if ex.rec.status == "queued" and live is not None:
+            self._finish(live, ex, KILLED_EXIT_STATUS)
 
     async def _watch(self, live: LiveDevbox, ex: LiveExecution) -> None:
         assert ex.handle is not None
@@ -226,6 +311,7 @@ class ExecutionService:
                 cmd=ex.rec.command,
                 cmd_id=ex.rec.id,
                 exit_code=code,
+                **({"shell_name": ex.rec.shell_name} if ex.rec.shell_name else {}),
             )
         live.executions.pop(ex.rec.id, None)
         self.running.pop(ex.rec.id, None)
@@ -239,8 +325,9 @@ class ExecutionService:
         """Closes the executions of a stopped devbox (all devboxes with None) truthfully."""
         targets = list(live.executions.values()) if live is not None else list(self.running.values())
         for ex in targets:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(ex.done.wait(), 5.0)
+            if ex.handle is not None:  # a queued command has nothing that could still end it
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(ex.done.wait(), 5.0)
             owner = (
                 live
                 or self._devboxes.live.get(ex.rec.devbox_id)

@@ -24,11 +24,15 @@ __all__ = ["AsyncCommandInterface"]
 
 
 class AsyncCommandInterface:
-    """Runs shell commands on one devbox (``devbox.cmd``)."""
+    """Runs shell commands on one devbox (``devbox.cmd``), or in one of its named shells
+    (``devbox.shell(name)``: the working folder and exported variables carry over from one
+    command to the next, and its commands run one at a time, in order)."""
 
-    def __init__(self, ctx: AsyncClientContext, devbox_id: str) -> None:
+    def __init__(self, ctx: AsyncClientContext, devbox_id: str, shell_name: str | None = None) -> None:
         self._ctx = ctx
         self._devbox_id = devbox_id
+        self.shell_name = shell_name
+        """The named shell the commands run in (None: each command on its own)."""
 
     async def exec(
         self,
@@ -105,6 +109,7 @@ class AsyncCommandInterface:
                 self._devbox_id,
                 command=command,
                 command_id=command_id,
+                shell_name=self.shell_name,
                 optimistic_timeout=hold,
                 timeout=httpx.Timeout(hold + 15.0, connect=10.0),
             )
@@ -133,7 +138,10 @@ class AsyncCommandInterface:
             The running execution; ``await execution.result()`` waits for it.
         """
         view = await self._ctx.api.devboxes.execute_async(
-            self._devbox_id, command=command, attach_stdin=True if attach_stdin else None
+            self._devbox_id,
+            command=command,
+            shell_name=self.shell_name,
+            attach_stdin=True if attach_stdin else None,
         )
         pumps = self._start_pumps(view, stdout=stdout, stderr=stderr, output=output)
         return AsyncExecution(self._ctx, view, pumps)

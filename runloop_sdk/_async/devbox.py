@@ -47,6 +47,19 @@ class AsyncDevbox:
     def __repr__(self) -> str:
         return f"AsyncDevbox(id={self._id!r})"
 
+    def shell(self, name: str) -> AsyncCommandInterface:
+        """A named shell of this devbox: ``exec`` / ``exec_async`` there share a working folder
+        and exported variables, and run one at a time, in order (a second waits ``queued``).
+
+        Args:
+            name: The shell's name (letters, digits, ``.``, ``_``, ``-``); the same name is the
+                same shell, for any client of the devbox.
+
+        Returns:
+            The shell's command interface.
+        """
+        return AsyncCommandInterface(self._ctx, self._id, shell_name=name)
+
     @property
     def id(self) -> str:
         """The devbox's id."""

@@ -48,6 +48,19 @@ class Devbox:
     def __repr__(self) -> str:
         return f"Devbox(id={self._id!r})"
 
+    def shell(self, name: str) -> CommandInterface:
+        """A named shell of this devbox: ``exec`` / ``exec_async`` there share a working folder
+        and exported variables, and run one at a time, in order (a second waits ``queued``).
+
+        Args:
+            name: The shell's name (letters, digits, ``.``, ``_``, ``-``); the same name is the
+                same shell, for any client of the devbox.
+
+        Returns:
+            The shell's command interface.
+        """
+        return CommandInterface(self._ctx, self._id, shell_name=name)
+
     @property
     def id(self) -> str:
         """The devbox's id."""

@@ -109,7 +109,9 @@ def test_stdin_actions_need_text_or_signal() -> None:
     ("status", "statuses", "over"),
     [
         ("running", ["running"], True),
-        ("queued", ["running"], True),  # never seen queued again: running or later
+        ("queued", ["running"], False),  # a named shell's command waits for the one before it
+        ("running", ["queued"], True),  # it has left the queue
+        ("queued", ["queued"], True),
         ("completed", ["running"], False),
         ("running", ["completed"], False),
         ("completed", ["completed"], True),

@@ -299,3 +299,14 @@ def test_blueprint_build_devboxes_and_a_failed_build(local_sdk: RunloopSDK, engi
     assert "the reason" in failed.value.log_tail
     assert "failed with exit status 7" in str(failed.value)
     blueprint.delete()
+
+
+def test_named_shells_keep_folder_and_variables(local_sdk: RunloopSDK, devbox: Devbox) -> None:
+    shell = devbox.shell("work")
+    assert shell.exec("mkdir -p /tmp/proj && cd /tmp/proj && export MODE=dev").exit_code == 0
+    assert shell.exec("pwd; echo $MODE").stdout() == "/tmp/proj\ndev\n"
+    background = shell.exec_async("sleep 0.3; echo bg")
+    queued = shell.exec_async("echo next")  # waits for the one before it
+    assert queued.result().stdout() == "next\n" and background.result().stdout() == "bg\n"
+    assert devbox.cmd.exec("pwd").stdout() == "/home/user\n"  # the plain interface has no shell
+    assert devbox.shell("other").exec("echo [$MODE]").stdout() == "[]\n"

@@ -130,3 +130,10 @@ async def test_pty_session_async(local_async_sdk: AsyncRunloopSDK) -> None:
             await local_async_sdk.api.pty.control(
                 "work", action="close", extra_query={"devbox_id": devbox.id}
             )
+
+
+async def test_named_shells_async(local_async_sdk: AsyncRunloopSDK) -> None:
+    async with await local_async_sdk.devbox.create(name="shells-async") as devbox:
+        shell = devbox.shell("main")
+        await shell.exec("cd /tmp && export N=7")
+        assert await (await shell.exec("pwd; echo $N")).stdout() == "/tmp\n7\n"

@@ -795,6 +795,7 @@ class DevboxesResource:
         *,
         command: str,
         command_id: str,
+        shell_name: str | None = None,
         optimistic_timeout: int | None = None,
         last_n: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -811,6 +812,7 @@ class DevboxesResource:
             id: The Devbox ID.
             command: The command to execute via the Devbox shell.
             command_id: The command ID in UUIDv7 string format for idempotency and tracking
+            shell_name: The name of the persistent shell to create or use; commands in one shell keep its working directory and exported environment, and run one at a time.
             optimistic_timeout: Timeout in seconds to wait for command completion, up to 25 seconds.
             last_n: Last n lines of standard error / standard out to return (default: 100)
             extra_headers: Headers to add to this request.
@@ -831,7 +833,12 @@ class DevboxesResource:
             idempotency_key=idempotency_key,
             query=clean_params({"last_n": last_n}, extra_query),
             json=clean_params(
-                {"command": command, "command_id": command_id, "optimistic_timeout": optimistic_timeout},
+                {
+                    "command": command,
+                    "shell_name": shell_name,
+                    "command_id": command_id,
+                    "optimistic_timeout": optimistic_timeout,
+                },
                 extra_body,
             ),
         )
@@ -841,6 +848,7 @@ class DevboxesResource:
         id: str,
         *,
         command: str,
+        shell_name: str | None = None,
         attach_stdin: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -857,6 +865,7 @@ class DevboxesResource:
         Args:
             id: The Devbox ID.
             command: The command to execute via the Devbox shell.
+            shell_name: The name of the persistent shell to create or use; commands in one shell keep its working directory and exported environment, and run one at a time.
             attach_stdin: Whether to attach stdin streaming for async commands.
             extra_headers: Headers to add to this request.
             extra_query: Query parameters to add to this request.
@@ -867,6 +876,7 @@ class DevboxesResource:
         return self.executions.execute_async(
             id,
             command=command,
+            shell_name=shell_name,
             attach_stdin=attach_stdin,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -880,6 +890,7 @@ class DevboxesResource:
         id: str,
         *,
         command: str,
+        shell_name: str | None = None,
         attach_stdin: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -898,6 +909,7 @@ class DevboxesResource:
         Args:
             id: The Devbox ID.
             command: The command to execute via the Devbox shell.
+            shell_name: The name of the persistent shell to create or use; commands in one shell keep its working directory and exported environment, and run one at a time.
             attach_stdin: Whether to attach stdin streaming for async commands.
             extra_headers: Headers to add to this request.
             extra_query: Query parameters to add to this request.
@@ -908,6 +920,7 @@ class DevboxesResource:
         return self.executions.execute_sync(
             id,
             command=command,
+            shell_name=shell_name,
             attach_stdin=attach_stdin,
             extra_headers=extra_headers,
             extra_query=extra_query,

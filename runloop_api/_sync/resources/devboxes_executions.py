@@ -268,6 +268,7 @@ class ExecutionsResource:
         id: str,
         *,
         command: str,
+        shell_name: str | None = None,
         attach_stdin: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -282,6 +283,7 @@ class ExecutionsResource:
         Args:
             id: The Devbox ID.
             command: The command to execute via the Devbox shell.
+            shell_name: The name of the persistent shell to create or use; commands in one shell keep its working directory and exported environment, and run one at a time.
             attach_stdin: Whether to attach stdin streaming for async commands.
             extra_headers: Headers to add to this request.
             extra_query: Query parameters to add to this request.
@@ -298,7 +300,9 @@ class ExecutionsResource:
             timeout=timeout,
             idempotency_key=idempotency_key,
             query=extra_query,
-            json=clean_params({"command": command, "attach_stdin": attach_stdin}, extra_body),
+            json=clean_params(
+                {"command": command, "shell_name": shell_name, "attach_stdin": attach_stdin}, extra_body
+            ),
         )
 
     def execute_sync(
@@ -306,6 +310,7 @@ class ExecutionsResource:
         id: str,
         *,
         command: str,
+        shell_name: str | None = None,
         attach_stdin: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -322,6 +327,7 @@ class ExecutionsResource:
         Args:
             id: The Devbox ID.
             command: The command to execute via the Devbox shell.
+            shell_name: The name of the persistent shell to create or use; commands in one shell keep its working directory and exported environment, and run one at a time.
             attach_stdin: Whether to attach stdin streaming for async commands.
             extra_headers: Headers to add to this request.
             extra_query: Query parameters to add to this request.
@@ -338,5 +344,7 @@ class ExecutionsResource:
             timeout=timeout,
             idempotency_key=idempotency_key,
             query=extra_query,
-            json=clean_params({"command": command, "attach_stdin": attach_stdin}, extra_body),
+            json=clean_params(
+                {"command": command, "shell_name": shell_name, "attach_stdin": attach_stdin}, extra_body
+            ),
         )

@@ -28,6 +28,7 @@ class LogsResource:
         id: str,
         *,
         execution_id: str | None = None,
+        shell_name: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -40,6 +41,7 @@ class LogsResource:
         Args:
             id: The Devbox ID.
             execution_id: ID of execution to filter logs by.
+            shell_name: Shell name to filter logs by.
             extra_headers: Headers to add to this request.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -52,7 +54,7 @@ class LogsResource:
             idempotent=True,
             extra_headers=extra_headers,
             timeout=timeout,
-            query=clean_params({"execution_id": execution_id}, extra_query),
+            query=clean_params({"execution_id": execution_id, "shell_name": shell_name}, extra_query),
         )
 
     def tail(
