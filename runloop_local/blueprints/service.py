@@ -137,10 +137,17 @@ class BlueprintService:
     async def _build(self, id: str, params: BlueprintBuildParameters, base: BlueprintRecord | None) -> None:
         rec = self.get(id)
         folder = self.folder / id
+        made: set[str] = set()  # pinned against collection until the build's record says so
+
+        def keep(layers: list[str]) -> None:
+            made.update(layers)
+            self._keep(rec, layers)
+
         try:
             async with self._slot:
                 self._status(rec, "provisioning")
                 plan, base_layers, base_key, host_base = await self._plan(rec, params, base)
+                made.update(base_layers)
                 context = await self._context(params, folder)
                 self._status(rec, "building")
                 builder = Builder(
@@ -148,7 +155,7 @@ class BlueprintService:
                     self.store,
                     folder,
                     lambda level, message: self._log(id, level, message),
-                    lambda layers: self._keep(rec, layers),
+                    keep,
                     host_base,
                 )
                 layers = await builder.build(plan, base_layers, base_key, context)
@@ -170,6 +177,7 @@ class BlueprintService:
             self._log(id, "info", f"build complete: {len(layers)} layers")
         finally:
             await asyncio.to_thread(_remove_build_folder, folder)
+            self.devboxes.images.layers.unpin(made)
             if rec.status == "failed":
                 await self.devboxes.images.collect_garbage()
 

@@ -28,6 +28,8 @@ class LayerStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._staging = folder / ".staging"
+        self._pinned: set[str] = set()
+        """Layers just made whose record is not written yet: never collected until unpinned."""
 
     def path(self, layer_id: str) -> Path:
         """The folder of a layer."""
@@ -39,7 +41,7 @@ class LayerStore:
 
     async def capture(self, source: Path) -> str:
         """Copies ``source`` (an upper folder: whiteouts, opaque folders, owners and modes kept)
-        into a new layer.
+        into a new layer, pinned (see :meth:`unpin`) like one from :meth:`adopt`.
 
         Returns:
             The new layer's id.
@@ -53,6 +55,7 @@ class LayerStore:
         try:
             await copy_tree(source, staging)
             staging.rename(self.path(layer_id))
+            self._pinned.add(layer_id)
         except BaseException:
             await asyncio.to_thread(remove_tree, staging)
             raise
@@ -61,13 +64,21 @@ class LayerStore:
     def adopt(self, folder: Path) -> str:
         """Makes a finished folder (an upper folder, or one a build step wrote) a layer, by rename.
 
+        The layer is pinned: the collector leaves it alone until :meth:`unpin`, once a record
+        that uses it is written (there may be awaits in between).
+
         Returns:
             The new layer's id.
         """
         layer_id = "lyr_" + secrets.token_hex(12)
         self.folder.mkdir(parents=True, exist_ok=True)
         folder.rename(self.path(layer_id))
+        self._pinned.add(layer_id)
         return layer_id
+
+    def unpin(self, layer_ids: Iterable[str]) -> None:
+        """Lets the collector judge layers by their records again (once those are written)."""
+        self._pinned.difference_update(layer_ids)
 
     async def collect(self, referenced: Iterable[str]) -> list[str]:
         """Removes the layers no record refers to.
@@ -75,7 +86,7 @@ class LayerStore:
         Returns:
             The ids removed.
         """
-        keep = set(referenced)
+        keep = set(referenced) | self._pinned
         if not self.folder.is_dir():
             return []
         removed = [p.name for p in self.folder.iterdir() if p.name.startswith("lyr_") and p.name not in keep]

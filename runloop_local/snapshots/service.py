@@ -176,7 +176,8 @@ class SnapshotService:
             async with paused:  # a consistent disk: no process writes while it is copied
                 layer = await self.devboxes.images.layers.capture(upper)
             rec.layers = [layer, *devbox.layers]
-            self.store.put(rec)  # no await since the layer appeared: now no collection takes it
+            self.store.put(rec)
+            self.devboxes.images.layers.unpin([layer])  # the record holds it now
             size = await asyncio.to_thread(tree_size, self.devboxes.images.layers.path(layer))
             current = self.store.get(rec.id)
             if current is None or current.status != "in_progress":

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from runloop_local.images.debian import debian_suite
+from runloop_local.images.layers import LayerStore
 from runloop_local.images.rules import host_plan, layer_chain
 from runloop_local.sandbox._rootfs_plan import OVERLAY_OPTIONS, mount_plan, upper_folders
 from runloop_local.sandbox.contract import RootFs, SandboxError
@@ -123,3 +124,16 @@ def test_with_group_and_without_host_people() -> None:
 )
 def test_debian_suite_reads_image_references(image: str, suite: str | None) -> None:
     assert debian_suite(image) == suite
+
+
+async def test_a_fresh_layer_is_never_collected_before_a_record_holds_it(tmp_path: Path) -> None:
+    store = LayerStore(tmp_path / "layers")
+    made = tmp_path / "made"
+    made.mkdir()
+    (made / "file").write_text("x")
+    layer = store.adopt(made)
+    assert await store.collect([]) == []  # pinned: its record may not be written yet
+    store.unpin([layer])
+    assert await store.collect([layer]) == []  # referenced
+    assert await store.collect([]) == [layer]
+    assert not store.path(layer).exists()
