@@ -89,6 +89,7 @@ class ObjectStore(RecordTable[ObjectRecord]):
     table = "objects"
     record = ObjectRecord
     schema = _SCHEMA
+    visible = "state != 'DELETED'"
 
     def columns(self, rec: ObjectRecord) -> dict[str, Any]:
         """The name, content type, state and expiry, indexed."""
@@ -99,21 +100,20 @@ class ObjectStore(RecordTable[ObjectRecord]):
             "delete_after_time_ms": rec.delete_after_time_ms,
         }
 
-    def remove(self, id: str) -> None:
-        """Removes an object's record (nothing when there is none)."""
+    def ids(self, *, live_only: bool = False) -> set[str]:
+        """The id of every object (with ``live_only``, of every object not deleted)."""
+        condition = "state != 'DELETED'" if live_only else "1"
         with self._lock:
-            self._db.execute("DELETE FROM objects WHERE id = ?", (id,))
-
-    def ids(self) -> set[str]:
-        """The id of every object."""
-        with self._lock:
-            return {str(r[0]) for r in self._db.execute("SELECT id FROM objects").fetchall()}
+            return {
+                str(r[0]) for r in self._db.execute(f"SELECT id FROM objects WHERE {condition}").fetchall()
+            }
 
     def expired(self, now_ms: int) -> list[str]:
         """The ids of objects whose ``delete_after_time_ms`` has passed."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT id FROM objects WHERE delete_after_time_ms IS NOT NULL AND delete_after_time_ms <= ?",
+                "SELECT id FROM objects WHERE state != 'DELETED' AND delete_after_time_ms IS NOT NULL "
+                "AND delete_after_time_ms <= ?",
                 (now_ms,),
             ).fetchall()
         return [str(r[0]) for r in rows]
@@ -132,6 +132,8 @@ class ObjectStore(RecordTable[ObjectRecord]):
             ``(page, has_more, total_count)``; the total counts every match, not only this page.
         """
         clauses, args = list[str](), list[Any]()
+        if where.state is None:  # deleted objects are listed only when asked for by state
+            clauses.append("state != 'DELETED'")
         if where.name is not None:
             clauses.append("name LIKE ? ESCAPE '\\'")
             args.append(_like(where.name))

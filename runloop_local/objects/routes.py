@@ -25,7 +25,7 @@ from runloop_api.types import (
 )
 
 from ..http.errors import bad_request, error_response
-from ..http.requests import Routes, app_state, check_enum, dump, json_body, query_int, respond
+from ..http.requests import Routes, app_state, check_enum, dump, idempotent, json_body, query_int, respond
 from .records import ObjectFilter
 from .service import ObjectService
 
@@ -54,12 +54,17 @@ def _base_url(request: Request) -> str:
 async def create(request: Request) -> Response:
     body = await json_body(request, ObjectCreateParameters)
     check_enum("content_type", [body.content_type], ContentType)
-    rec, upload_url = objects(request).create(body, _base_url(request))
-    return respond(rec.view(upload_url=upload_url))
+    svc = objects(request)
+
+    async def make() -> str:
+        return svc.create(body, _base_url(request))[0].id
+
+    id = await idempotent(request, "createObject", make)
+    return respond(svc.get(id).view(upload_url=svc.upload_url(id, _base_url(request))))
 
 
 async def retrieve(request: Request) -> Response:
-    return respond(objects(request).get(request.path_params["id"]).view())
+    return respond(objects(request).get(request.path_params["id"], deleted_ok=True).view())
 
 
 async def complete(request: Request) -> Response:

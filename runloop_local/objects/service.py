@@ -68,7 +68,7 @@ class ObjectService:
         self._key = load_key(self.data_dir)
         self.folder.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(self._staging, ignore_errors=True)
-        owned = self.store.ids()
+        owned = self.store.ids(live_only=True)
         for path in self.folder.iterdir():
             if path.name not in owned:
                 _remove(path)
@@ -109,16 +109,23 @@ class ObjectService:
         self.store.put(rec)
         return rec, signed_url(base_url, self._key, UPLOAD, rec.id)
 
-    def get(self, id: str) -> ObjectRecord:
+    def get(self, id: str, *, deleted_ok: bool = False) -> ObjectRecord:
         """The record of an object.
 
+        Args:
+            id: The object.
+            deleted_ok: Answer a deleted (or expired) object's record, with state ``DELETED``,
+                as the service's retrieve does.
+
         Raises:
-            ApiError: 404 for an unknown, deleted or expired object.
+            ApiError: 404 for an unknown object, or a deleted one unless ``deleted_ok``.
         """
         self._expire()
         rec = self.store.get(id)
         if rec is None:
             raise ApiError(404, f"object {id!r} not found")
+        if rec.state == "DELETED" and not deleted_ok:
+            raise ApiError(404, f"object {id!r} not found: it was deleted")
         return rec
 
     def page(
@@ -173,17 +180,20 @@ class ObjectService:
             ApiError: 404 for an unknown or already deleted object.
         """
         rec = self.get(id)
-        self._remove(id)
-        rec.state = "DELETED"
+        self._mark_deleted(rec)
         return rec
 
-    def _remove(self, id: str) -> None:
-        self.store.remove(id)
-        _remove(self._path(id))
+    def _mark_deleted(self, rec: ObjectRecord) -> None:
+        """Keeps the record as ``DELETED`` (retrieve answers it, lists leave it out) and removes the bytes."""
+        rec.state = "DELETED"
+        self.store.put(rec)
+        _remove(self._path(rec.id))
 
     def _expire(self) -> None:
         for id in self.store.expired(now_ms()):
-            self._remove(id)
+            rec = self.store.get(id)
+            if rec is not None:
+                self._mark_deleted(rec)
 
     # -- presigned URLs -------------------------------------------------------------------------
 
@@ -198,6 +208,10 @@ class ObjectService:
             raise bad_request(f"object {id} is {rec.state}: complete its upload before downloading it")
         expires = math.ceil(time.time()) + duration_seconds  # never less than the duration asked for
         return signed_url(base_url, self._key, DOWNLOAD, id, expires)
+
+    def upload_url(self, id: str, base_url: str) -> str:
+        """The presigned upload URL of an object (the same every time it is asked for)."""
+        return signed_url(base_url, self._key, UPLOAD, id)
 
     def upload_allowed(self, id: str, sig: str | None) -> bool:
         """Whether ``sig`` signs an upload of this object."""

@@ -158,8 +158,10 @@ def test_create_upload_complete_list_download_delete(api: RunloopAPI, engine: Lo
     deleted = api.objects.delete(view.id)
     assert (deleted.id, deleted.state) == (view.id, "DELETED")
     assert not (engine.data_dir / "objects" / view.id).exists()
+    kept = api.objects.retrieve(view.id)  # the record stays, as on the service; the bytes are gone
+    assert (kept.id, kept.state, kept.name) == (view.id, "DELETED", view.name)
+    assert view.id in [o.id for o in api.objects.list(state="DELETED", limit=100).items]
     for call in (
-        lambda: api.objects.retrieve(view.id),
         lambda: api.objects.complete(view.id),
         lambda: api.objects.delete(view.id),
         lambda: api.objects.download(view.id),
@@ -356,8 +358,7 @@ def test_ttl_sets_delete_after_and_expires(api: RunloopAPI, engine: LocalEngine)
     assert view.delete_after_time_ms == view.create_time_ms + 1000
     time.sleep(1.2)
     assert view.id not in [o.id for o in api.objects.list(limit=100).items]
-    with pytest.raises(NotFoundError):
-        api.objects.retrieve(view.id)
+    assert api.objects.retrieve(view.id).state == "DELETED"  # expired: deleted, the record kept
     assert httpx.get(url).status_code == 404
     assert not (engine.data_dir / "objects" / view.id).exists()
     assert api.objects.retrieve(long.id).state == "UPLOADING"

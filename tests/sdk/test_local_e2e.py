@@ -229,8 +229,9 @@ def test_storage_objects_upload_download_delete(local_sdk: RunloopSDK, tmp_path:
     assert local_sdk.storage_object.from_id(text.id).download_as_text() == "héllo, objects\n"
     for obj in (text, data, from_file, archive):
         obj.delete()
+        assert obj.get_info().state == "DELETED"  # the record stays, as on the service
         with pytest.raises(NotFoundError):
-            obj.get_info()
+            obj.download_as_bytes()
     assert httpx.get(url).status_code == 404
 
 

@@ -98,8 +98,9 @@ async def test_storage_objects_upload_download_delete(
     assert [o.id async for o in sdk.storage_object.list(name="async.bin")] == [data.id]
     for obj in (text, data, from_file, archive):
         await obj.delete()
+        assert (await obj.get_info()).state == "DELETED"  # the record stays, as on the service
         with pytest.raises(NotFoundError):
-            await obj.get_info()
+            await obj.download_as_bytes()
 
 
 async def test_pty_session_async(local_async_sdk: AsyncRunloopSDK) -> None:
