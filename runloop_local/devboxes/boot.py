@@ -141,11 +141,10 @@ async def boot(service: BootHost, live: LiveDevbox, *, resume: bool) -> None:
         service.advance(rec.id, "failure", failure_reason="execution_failed")
         service.live.pop(rec.id, None)
         return
-    if resume:
-        ok = service.advance(rec.id, "running", keep_alive_since_ms=now_ms())
-    else:
-        ok = service.advance(rec.id, "initializing") and await _run_launch_commands(service, live, rec)
-        ok = ok and service.advance(rec.id, "running", keep_alive_since_ms=now_ms())
+    # A resume passes initializing too; its launch commands are not run again.
+    ok = service.advance(rec.id, "initializing")
+    ok = ok and (resume or await _run_launch_commands(service, live, rec))
+    ok = ok and service.advance(rec.id, "running", keep_alive_since_ms=now_ms())
     if not ok:
         await service.stop_live(live)
         return

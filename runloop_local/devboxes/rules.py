@@ -35,7 +35,10 @@ _ALLOWED: dict[str, frozenset[str]] = {
     "initializing": frozenset({"running", "failure", "shutdown", "suspended"}),
     "running": frozenset({"suspending", "suspended", "failure", "shutdown"}),
     "suspending": frozenset({"suspended", "failure", "shutdown"}),
-    "suspended": frozenset({"resuming", "shutdown", "failure"}),
+    # A resume reports provisioning, as clients written for the service expect (their
+    # await_running takes any status but provisioning and initializing as final); resuming
+    # stays allowed for records an earlier engine wrote.
+    "suspended": frozenset({"provisioning", "resuming", "shutdown", "failure"}),
     "resuming": frozenset({"running", "failure", "shutdown", "suspended"}),
     "failure": frozenset(),
     "shutdown": frozenset(),

@@ -273,7 +273,7 @@ class DevboxService(DevboxRecords):
         rec = self.get(id)
         if rec.status != "suspended":
             raise bad_request(f"cannot resume: devbox {id} is {rec.status}, not suspended")
-        self._write_status(rec, "resuming", now_ms())
+        self._write_status(rec, "provisioning", now_ms())
         live = LiveDevbox(rec.id, self.data_dir / "devboxes" / rec.id)
         self.live[rec.id] = live
         self._spawn(boot(self, live, resume=True))

@@ -30,6 +30,7 @@ from runloop_local.http.errors import ApiError
         ("suspending", "suspended"),
         ("suspended", "resuming"),
         ("resuming", "running"),
+        ("suspended", "provisioning"),  # a resume
         ("running", "shutdown"),
         ("initializing", "failure"),
         ("suspended", "shutdown"),

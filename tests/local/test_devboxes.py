@@ -136,9 +136,9 @@ def test_after_idle_suspend_then_resume(api: RunloopAPI, new_devbox: NewDevbox) 
     suspended = api.devboxes.wait_for_status(view.id, statuses=["suspended"], timeout_seconds=6)
     assert suspended.shutdown_reason is None
     resumed = api.devboxes.resume(view.id)
-    assert resumed.status in ("resuming", "running")
+    assert resumed.status in ("provisioning", "running")  # what clients written for the service expect
     running = api.devboxes.wait_for_status(view.id, statuses=["running"], timeout_seconds=10)
-    assert _statuses(running)[-3:] == ["suspended", "resuming", "running"]
+    assert _statuses(running)[-4:] == ["suspended", "provisioning", "initializing", "running"]
     assert api.devboxes.read_file_contents(view.id, file_path="keep.txt") == "kept"
 
 

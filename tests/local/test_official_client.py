@@ -106,3 +106,16 @@ def test_official_object_sdk_blueprint_workflow(engine: LocalEngine, tmp_path: P
     devbox.shutdown()
     blueprint.delete()
     assert blueprint.get_info().state == "deleted"
+
+
+def test_official_client_resume_async_then_await_running(engine: LocalEngine) -> None:
+    with Runloop(bearer_token=engine.token, base_url=engine.base_url, max_retries=0) as client:
+        devbox = client.devboxes.create_and_await_running(name="official-resume")
+        client.devboxes.write_file_contents(devbox.id, file_path="kept.txt", contents="kept")
+        client.devboxes.suspend(devbox.id)
+        client.devboxes.await_suspended(devbox.id)
+        client.devboxes.resume(devbox.id)
+        assert client.devboxes.retrieve(devbox.id).status in ("provisioning", "running")
+        assert client.devboxes.await_running(devbox.id).status == "running"
+        assert client.devboxes.read_file_contents(devbox.id, file_path="kept.txt") == "kept"
+        client.devboxes.shutdown(devbox.id)
