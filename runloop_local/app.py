@@ -22,6 +22,7 @@ from .executions import routes as execution_routes
 from .files import routes as file_routes
 from .http.auth import BearerAuth
 from .http.errors import ApiError, error_response, handle_api_error, handle_unexpected
+from .http.idempotency import Idempotency
 from .http.requests import Endpoint, Routes
 from .http.routing import RouteTable
 from .http.spec_operations import SPEC_OPERATIONS
@@ -123,6 +124,7 @@ def build_app(service: DevboxService, token: str) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.start()
+        app.state.idempotency = Idempotency(service.data_dir / "engine.sqlite3")
         snapshots.start()
         blueprints.start()
         objects.start()
@@ -135,6 +137,7 @@ def build_app(service: DevboxService, token: str) -> Starlette:
             objects.close()
             await snapshots.close()
             await service.close()
+            app.state.idempotency.close()
 
     app = Starlette(
         routes=[WebSocketRoute("/pty/{session_name}", pty_routes.terminal_socket)],

@@ -18,7 +18,17 @@ from runloop_api.types import (
 )
 
 from ..http.errors import bad_request
-from ..http.requests import Routes, app_state, dump, json_body, literal_values, query_bool, query_int, respond
+from ..http.requests import (
+    Routes,
+    app_state,
+    dump,
+    idempotent,
+    json_body,
+    literal_values,
+    query_bool,
+    query_int,
+    respond,
+)
 from .service import BlueprintService
 
 __all__ = ["ROUTES"]
@@ -33,7 +43,12 @@ def blueprints(request: Request) -> BlueprintService:
 
 async def create(request: Request) -> Response:
     params = await json_body(request, BlueprintBuildParameters)
-    return respond(blueprints(request).create(params).view())
+    svc = blueprints(request)
+
+    async def build() -> str:
+        return svc.create(params).id
+
+    return respond(svc.get(await idempotent(request, "createBlueprint", build)).view())
 
 
 async def preview(request: Request) -> Response:

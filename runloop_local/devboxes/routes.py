@@ -27,6 +27,7 @@ from ..http.requests import (
     Routes,
     app_state,
     dump,
+    idempotent,
     json_body,
     literal_values,
     query_bool,
@@ -84,16 +85,20 @@ async def _create(request: Request, params: DevboxCreateParameters) -> DevboxRec
 
 async def create(request: Request) -> Response:
     params = await json_body(request, DevboxCreateParameters, optional=True)
-    rec = await _create(request, params)
-    return respond(rec.view())
+    id = await idempotent(request, "createDevbox", lambda: _create_id(request, params))
+    return respond(service(request).get(id).view())
 
 
 async def create_and_await_running(request: Request) -> Response:
     params = await json_body(request, DevboxCreateParameters, optional=True)
     svc = service(request)
-    rec = await _create(request, params)
-    done = await svc.wait_for_status(rec.id, ["running", "failure", "shutdown"], CREATE_AND_AWAIT_SECONDS)
-    return respond((done or svc.get(rec.id)).view())
+    id = await idempotent(request, "createDevbox", lambda: _create_id(request, params))
+    done = await svc.wait_for_status(id, ["running", "failure", "shutdown"], CREATE_AND_AWAIT_SECONDS)
+    return respond((done or svc.get(id)).view())
+
+
+async def _create_id(request: Request, params: DevboxCreateParameters) -> str:
+    return (await _create(request, params)).id
 
 
 async def retrieve(request: Request) -> Response:

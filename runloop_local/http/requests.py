@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from runloop_api.types import DevboxView
 
 from .errors import ApiError, bad_request, validation_message
+from .idempotency import HEADER, Idempotency
 
 __all__ = [
     "DEVBOX_REQUIRED_NULLABLE",
@@ -35,6 +36,12 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 Routes = list[tuple[str, str, Endpoint]]
 DEVBOX_REQUIRED_NULLABLE = ("end_time_ms",)
 """(method, spec path, endpoint) of each implemented operation."""
+
+
+async def idempotent(request: Request, operation: str, create: Callable[[], Awaitable[str]]) -> str:
+    """Runs a create once per ``x-request-id`` (see :class:`.idempotency.Idempotency`); the resource's id."""
+    keys = app_state(request, "idempotency", Idempotency)
+    return await keys.once(operation, request.headers.get(HEADER), create)
 
 
 def app_state(request: HTTPConnection, name: str, kind: type[StateT]) -> StateT:

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from runloop_api.types import DevboxSnapshotRequest, EmptyRecord, MetadataKeysView, MetadataValuesView
 
 from ..http.errors import bad_request
-from ..http.requests import Routes, app_state, dump, json_body, query_int, respond
+from ..http.requests import Routes, app_state, dump, idempotent, json_body, query_int, respond
 from .rules import metadata_filters
 from .service import SnapshotService
 
@@ -23,15 +23,22 @@ def snapshots(request: Request) -> SnapshotService:
 
 
 async def snapshot_disk(request: Request) -> Response:
-    body = await json_body(request, DevboxSnapshotRequest, optional=True)
-    rec = await snapshots(request).snapshot(request.path_params["id"], body, wait=True)
-    return respond(rec.view())
+    return await _snapshot(request, wait=True)
 
 
 async def snapshot_disk_async(request: Request) -> Response:
+    return await _snapshot(request, wait=False)
+
+
+async def _snapshot(request: Request, *, wait: bool) -> Response:
     body = await json_body(request, DevboxSnapshotRequest, optional=True)
-    rec = await snapshots(request).snapshot(request.path_params["id"], body, wait=False)
-    return respond(rec.view())
+    svc = snapshots(request)
+
+    async def take() -> str:
+        return (await svc.snapshot(request.path_params["id"], body, wait=wait)).id
+
+    id = await idempotent(request, "snapshotDisk" if wait else "snapshotDiskAsync", take)
+    return respond(svc.get(id).view())
 
 
 async def status(request: Request) -> Response:
