@@ -27,9 +27,9 @@ from .http.requests import Endpoint, Routes
 from .http.routing import RouteTable
 from .http.spec_operations import SPEC_OPERATIONS
 from .objects import routes as object_routes
-from .objects.service import ObjectService
 from .pty import routes as pty_routes
 from .pty.service import PtyService
+from .secrets import routes as secret_routes
 from .snapshots import routes as snapshot_routes
 from .snapshots.service import SnapshotService
 
@@ -41,6 +41,7 @@ IMPLEMENTED: Routes = [
     *file_routes.ROUTES,
     *snapshot_routes.ROUTES,
     *blueprint_routes.ROUTES,
+    *secret_routes.ROUTES,
     *object_routes.ROUTES,
     *pty_routes.ROUTES,
 ]
@@ -117,7 +118,7 @@ def build_app(service: DevboxService, token: str) -> Starlette:
     """
 
     snapshots = SnapshotService(service)
-    objects = ObjectService(service.data_dir)
+    objects = service.objects
     blueprints = BlueprintService(service, objects)
     pty = PtyService(service)
 
@@ -154,6 +155,7 @@ def build_app(service: DevboxService, token: str) -> Starlette:
     app.state.service = service
     app.state.snapshots = snapshots
     app.state.blueprints = blueprints
+    app.state.secrets = service.secrets
     app.state.objects = objects
     app.state.pty = pty
     return app

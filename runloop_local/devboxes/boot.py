@@ -18,7 +18,10 @@ from ..executions.service import ExecutionService
 from ..files.rules import Folders, folders_of
 from ..files.service import write_file_mounts
 from ..http.errors import ApiError
+from ..objects.service import ObjectService
 from ..sandbox.contract import Isolation, RootFs, Sandbox, SandboxError, SandboxSpec
+from ..secrets.service import SecretService
+from .mounts import MountError, apply_mounts, install_commands
 from .ports import DevboxHost
 from .records import DevboxRecord
 
@@ -67,6 +70,16 @@ class BootHost(DevboxHost, Protocol):
         """The host folders of a devbox's ``/home/user`` and ``/tmp``."""
         ...
 
+    @property
+    def objects(self) -> ObjectService:
+        """The storage objects object mounts come from."""
+        ...
+
+    @property
+    def secrets(self) -> SecretService:
+        """The secrets devboxes get as environment variables."""
+        ...
+
 
 SETUP_LOG_LINES = 1000
 """Most output lines of one launch command kept in the devbox's log."""
@@ -93,14 +106,19 @@ def devbox_user(rec: DevboxRecord) -> tuple[str, int]:
 
 
 def sandbox_spec(
-    rec: DevboxRecord, root: Path, isolation: Isolation, rootfs: RootFs | None = None
+    rec: DevboxRecord,
+    root: Path,
+    isolation: Isolation,
+    rootfs: RootFs | None = None,
+    secrets: Mapping[str, str] | None = None,
 ) -> SandboxSpec:
-    """The sandbox a devbox record asks for (its user from ``launch_parameters.user_parameters``)."""
+    """The sandbox a devbox record asks for (its user from ``launch_parameters.user_parameters``;
+    ``secrets``: the values of its secrets, by environment variable)."""
     username, uid = devbox_user(rec)
     return SandboxSpec(
         devbox_id=rec.id,
         root=root,
-        env={**rec.image_env, **rec.environment_variables},
+        env={**rec.image_env, **rec.environment_variables, **(secrets or {})},
         username=username,
         uid=uid,
         isolation=isolation,
@@ -130,14 +148,21 @@ async def boot(service: BootHost, live: LiveDevbox, *, resume: bool) -> None:
         if rootfs is None:
             prepare_folders(live.root, mounts)
         start = service.start_sandbox or default_start_sandbox()
-        live.sandbox = await start(sandbox_spec(rec, live.root, service.isolation, rootfs))
+        try:
+            secrets = service.secrets.values(rec.secrets)
+        except KeyError as exc:
+            raise SandboxError(f"cannot start: {exc.args[0]}") from None
+        live.sandbox = await start(sandbox_spec(rec, live.root, service.isolation, rootfs, secrets))
         if rootfs is not None:  # written through the mounted root, as the devbox sees it
             write_file_mounts(service.folders(rec), mounts)
-    except (SandboxError, OSError, ApiError, RuntimeError) as exc:
+        if not resume:
+            await apply_mounts(rec.mounts, service.folders(rec), service.objects)
+    except (SandboxError, OSError, ApiError, RuntimeError, MountError) as exc:
         if live.sandbox is not None:
             await service.stop_live(live)
         log.warning("devbox %s failed to start: %s", rec.id, exc)
-        service.log(rec.id, f"the sandbox could not start: {exc}", level="error")
+        what = "a mount failed" if isinstance(exc, MountError) else "the sandbox could not start"
+        service.log(rec.id, f"{what}: {exc}", level="error")
         service.advance(rec.id, "failure", failure_reason="execution_failed")
         service.live.pop(rec.id, None)
         return
@@ -157,7 +182,7 @@ async def boot(service: BootHost, live: LiveDevbox, *, resume: bool) -> None:
 
 
 async def _run_launch_commands(service: BootHost, live: LiveDevbox, rec: DevboxRecord) -> bool:
-    for command in rec.launch_parameters.get("launch_commands") or []:
+    for command in [*install_commands(rec.mounts), *(rec.launch_parameters.get("launch_commands") or [])]:
         code = await run_setup_command(service, live, command)
         current = service.store.get_devbox(rec.id)
         if current is None or current.status != "initializing":

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from runloop_api.types import DevboxCreateParameters
 
 from ..files.rules import devbox_path
 from ..http.errors import ApiError, bad_request
 
-__all__ = ["MAX_KEEP_ALIVE_SECONDS", "UNSUPPORTED_CREATE_FIELDS", "check_create_params"]
+__all__ = [
+    "MAX_KEEP_ALIVE_SECONDS",
+    "MOUNT_TYPES",
+    "UNSUPPORTED_CREATE_FIELDS",
+    "check_create_params",
+    "check_mounts",
+]
 
 UNSUPPORTED_CREATE_FIELDS = (
     "blueprint_id",
     "blueprint_name",
     "snapshot_id",
     "code_mounts",
-    "mounts",
     "gateways",
     "mcp",
-    "secrets",
     "tunnel",
 )
 """createDevbox fields the local engine does not implement (501 when given).
@@ -62,6 +67,7 @@ def check_create_params(params: DevboxCreateParameters, unsupported: Iterable[st
             raise bad_request(f"invalid field `environment_variables.{key}`: the value contains a NUL byte")
     for target in params.file_mounts or {}:
         devbox_path(target, field=f"file_mounts.{target}")
+    check_mounts([m.model_dump(mode="json") for m in params.mounts or []])
     lp = params.launch_parameters
     if lp is None:
         return
@@ -95,3 +101,35 @@ def check_create_params(params: DevboxCreateParameters, unsupported: Iterable[st
     for i, command in enumerate(lp.launch_commands or []):
         if "\0" in command:
             raise bad_request(f"invalid field `launch_parameters.launch_commands.{i}`: contains a NUL byte")
+
+
+MOUNT_TYPES = ("file_mount", "object_mount", "code_mount")
+"""Mount types the local engine serves (``agent_mount`` and ``broker_mount`` answer 501)."""
+_REPO_PART = re.compile(r"[A-Za-z0-9_.-]{1,100}\Z")
+
+
+def check_mounts(mounts: list[dict[str, Any]]) -> None:
+    """Checks a create's ``mounts`` before anything is recorded.
+
+    Raises:
+        ApiError: 400 naming the bad mount and field; 501 for a type the engine does not serve.
+    """
+    for n, mount in enumerate(mounts):
+        kind, where = mount.get("type"), f"mounts[{n}]"
+        if kind not in MOUNT_TYPES:
+            raise ApiError(501, f"`{where}`: {kind} mounts are not supported by the local engine yet")
+        if kind == "file_mount":
+            devbox_path(str(mount.get("target", "")), field=f"{where}.target")
+        elif kind == "object_mount":
+            devbox_path(str(mount.get("object_path", "")), field=f"{where}.object_path")
+            if not str(mount.get("object_id", "")).startswith("obj_"):
+                raise bad_request(f"invalid field `{where}.object_id`: give the id of a storage object")
+        else:
+            for field in ("repo_owner", "repo_name"):
+                if not _REPO_PART.match(str(mount.get(field, ""))):
+                    raise bad_request(
+                        f"invalid field `{where}.{field}`: use letters, digits, '_', '.' or '-'"
+                    )
+            ref = mount.get("git_ref")
+            if ref is not None and (not ref or ref.startswith("-") or any(c.isspace() for c in ref)):
+                raise bad_request(f"invalid field `{where}.git_ref` {ref!r}: give a branch, tag or commit")

@@ -42,6 +42,10 @@ class DevboxRecord(JsonRecord):
     """Where its commands start (a blueprint's WORKDIR); None: ``/home/user``."""
     host_base: bool = True
     """Its layers stand on the host system (False: on a Debian base layer, or on nothing)."""
+    mounts: list[dict[str, Any]] = field(default_factory=list)
+    """Its ``mounts`` (file, object and code mounts), made when it first boots."""
+    secrets: dict[str, str] = field(default_factory=dict)
+    """Environment variable -> secret name; the values are looked up at each start, never stored here."""
 
     def view(self) -> DevboxView:
         """The spec's DevboxView of this devbox."""

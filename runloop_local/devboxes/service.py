@@ -24,8 +24,11 @@ from ..executions.service import ExecutionService
 from ..files.rules import Folders, folders_of
 from ..http.errors import ApiError, bad_request
 from ..images.service import ImageService
+from ..objects.service import ObjectService
 from ..sandbox.contract import Isolation, RootFs
 from ..sandbox.mounts import unmount
+from ..secrets.rules import check_env_map
+from ..secrets.service import SecretService
 from .boot import StartSandbox, boot, devbox_user
 from .create_rules import UNSUPPORTED_CREATE_FIELDS, check_create_params
 from .reaper import Reaper
@@ -69,6 +72,8 @@ class DevboxService(DevboxRecords):
         self.isolation: Isolation = isolation
         self.images = ImageService(data_dir, writable_roots=writable_roots and isolation != "none")
         self.images.add_referrer(self._layers_in_use)
+        self.secrets = SecretService(data_dir)
+        self.objects = ObjectService(data_dir)
         self.live: dict[str, LiveDevbox] = {}
         self.start_sandbox = start_sandbox
         self.reaper = Reaper(self, reaper_interval)
@@ -114,6 +119,7 @@ class DevboxService(DevboxRecords):
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.execs.close_all(None)
         self.store.close()
+        self.secrets.close()
         self._lock.release()
 
     # -- live devboxes --------------------------------------------------------------------------------
@@ -190,6 +196,17 @@ class DevboxService(DevboxRecords):
             ApiError: 400 for invalid fields, 501 for fields the local engine does not support.
         """
         check_create_params(params, UNSUPPORTED_CREATE_FIELDS)
+        secrets = dict(params.secrets or {})
+        check_env_map(secrets)
+        self.secrets.check_exist(secrets)
+        mounts = [mount.model_dump(mode="json", exclude_none=True) for mount in params.mounts or []]
+        for n, mount in enumerate(mounts):
+            if mount["type"] == "object_mount":
+                obj = self.objects.get(mount["object_id"])
+                if obj.state != "READ_ONLY":
+                    raise bad_request(
+                        f"invalid field `mounts[{n}].object_id`: object {obj.id} is {obj.state}: complete its upload first"
+                    )
         lp = params.launch_parameters
         now = now_ms()
         rec = DevboxRecord(
@@ -209,6 +226,8 @@ class DevboxService(DevboxRecords):
             image_env=dict(image_env or {}),
             workdir=workdir,
             host_base=host_base,
+            secrets=secrets,
+            mounts=mounts,
         )
         self.store.put_devbox(rec)
         live = LiveDevbox(rec.id, self.data_dir / "devboxes" / rec.id)

@@ -311,3 +311,17 @@ def test_named_shells_keep_folder_and_variables(local_sdk: RunloopSDK, devbox: D
     assert queued.result().stdout() == "next\n" and background.result().stdout() == "bg\n"
     assert devbox.cmd.exec("pwd").stdout() == "/home/user\n"  # the plain interface has no shell
     assert devbox.shell("other").exec("echo [$MODE]").stdout() == "[]\n"
+
+
+def test_secrets_reach_devboxes(local_sdk: RunloopSDK) -> None:
+    secret = local_sdk.secret.create("SDK_SECRET_E2E", "from-the-sdk")
+    try:
+        assert secret.get_info().name == "SDK_SECRET_E2E"
+        assert "SDK_SECRET_E2E" in [s.name for s in local_sdk.secret.list()]
+        with local_sdk.devbox.create(secrets={"TOKEN": "SDK_SECRET_E2E"}) as devbox:
+            assert devbox.cmd.exec("echo $TOKEN").stdout() == "from-the-sdk\n"
+        secret.update("rotated")
+    finally:
+        secret.delete()
+    with pytest.raises(NotFoundError):
+        local_sdk.secret.from_name("SDK_SECRET_E2E").get_info()

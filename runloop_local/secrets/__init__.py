@@ -1,0 +1,1 @@
+"""Secrets: named values devboxes get as environment variables, never shown again once stored."""
