@@ -17,7 +17,7 @@ import uvicorn
 
 from .app import build_app
 from .devboxes.service import DevboxService
-from .engine import check_isolation, listening_socket, new_token
+from .engine import check_isolation, listening_socket, new_token, raise_fd_limit
 
 __all__ = ["default_data_dir", "is_loopback", "main", "parse_args"]
 
@@ -107,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     token = args.token or new_token()
     data_dir = args.data_dir or default_data_dir()
+    raise_fd_limit()
     service = DevboxService(data_dir, args.isolation, writable_roots=not args.read_only_root)
     host = f"[{args.host}]" if ":" in args.host else args.host
     port = sock.getsockname()[1]

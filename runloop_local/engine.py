@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import resource
 import secrets
 import shutil
 import socket
@@ -19,7 +21,7 @@ from .devboxes.service import DevboxService, StartSandbox
 from .sandbox.contract import Isolation
 from .sandbox.mounts import mounts_under, unmount
 
-__all__ = ["LocalEngine", "check_isolation", "listening_socket", "new_token"]
+__all__ = ["LocalEngine", "check_isolation", "listening_socket", "new_token", "raise_fd_limit"]
 
 log = logging.getLogger("runloop_local")
 
@@ -47,6 +49,21 @@ def listening_socket(host: str, port: int) -> socket.socket:
         sock.close()
         raise
     return sock
+
+
+def raise_fd_limit() -> int:
+    """Raises this process's soft limit of open files to its hard limit and returns it.
+
+    Each running devbox holds a few descriptors (its agent's pipes, its database handles): at
+    the usual soft limit of 1,024 creates fail at about 300 devboxes.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY:
+        hard = max(soft, 1 << 20)
+    if soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
 def new_token() -> str:
@@ -151,6 +168,7 @@ class LocalEngine:
         if self._data_dir is None:
             self._temp_dir = Path(tempfile.mkdtemp(prefix="runloop-local-"))
         data_dir = self.data_dir
+        raise_fd_limit()
         try:
             service = DevboxService(
                 data_dir,

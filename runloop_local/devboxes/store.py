@@ -219,19 +219,23 @@ class Store:
     def output_length(self, execution_id: str, stream: str) -> int:
         """Bytes of stored output of an execution's ``stream``."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT MAX(start + length(data)) FROM output WHERE execution_id = ? AND stream = ?",
+            row = self._db.execute(  # the last chunk, through the primary key's index
+                "SELECT start + length(data) FROM output WHERE execution_id = ? AND stream = ? "
+                "ORDER BY start DESC LIMIT 1",
                 (execution_id, stream),
             ).fetchone()
-        return int(row[0] or 0)
+        return 0 if row is None else int(row[0])
 
     def read_output(self, execution_id: str, stream: str, offset: int = 0, limit: int | None = None) -> bytes:
         """Stored output of an execution from byte position ``offset`` on, at most ``limit`` bytes."""
+        # From the chunk holding ``offset`` on (chunks never overlap): both lookups are ranges of
+        # the primary key's index, so a read near the end of a long output costs what one near
+        # its start does (a filter on start + length(data) scanned every chunk before it).
         sql = (
-            "SELECT start, data FROM output WHERE execution_id = ? AND stream = ? "
-            "AND start + length(data) > ?"
+            "SELECT start, data FROM output WHERE execution_id = ? AND stream = ? AND start >= "
+            "(SELECT COALESCE(MAX(start), 0) FROM output WHERE execution_id = ? AND stream = ? AND start <= ?)"
         )
-        args: list[Any] = [execution_id, stream, offset]
+        args: list[Any] = [execution_id, stream, execution_id, stream, offset]
         if limit is not None:
             sql += " AND start < ?"
             args.append(offset + limit)
