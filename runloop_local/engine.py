@@ -34,7 +34,8 @@ _BWRAP_HINT = (
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
-    """A bound TCP socket for uvicorn, with ``TCP_NODELAY`` set so accepted connections inherit it.
+    """A bound, listening TCP socket for uvicorn, with ``TCP_NODELAY`` set so accepted connections
+    inherit it.
 
     Without it, a keep-alive client waits for the delayed ACK (about 40 ms) on every request,
     because uvicorn writes a response's head and body separately.
@@ -45,6 +46,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((host, port))
+        sock.listen(2048)  # connections made once the URL is printed wait in the backlog
     except OSError:
         sock.close()
         raise

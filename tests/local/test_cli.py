@@ -121,6 +121,37 @@ def test_a_crashed_engine_is_recovered_truthfully(
         assert (closed.status, closed.exit_status, closed.stdout) == ("completed", 137, "before\n")
 
 
+def test_the_printed_url_answers_the_first_request(tmp_path: Path) -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "runloop_local",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp_path / "d"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert "serving the Runloop API at" in proc.stdout.readline()
+        # At once, as a script reading that line would: the socket listens already.
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+            conn.sendall(b"GET /v1/devboxes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert conn.recv(64).startswith(b"HTTP/1.1 401")  # served (no token), not refused
+    finally:
+        proc.kill()
+        proc.wait()
+        assert proc.stdout is not None
+        proc.stdout.close()
+
+
 def test_remote_bind_needs_allow_remote(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--host", "0.0.0.0"]) == 2
     assert "--allow-remote" in capsys.readouterr().err
