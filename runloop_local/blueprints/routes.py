@@ -25,6 +25,7 @@ from ..http.requests import (
     idempotent,
     json_body,
     literal_values,
+    metadata_routes,
     query_bool,
     query_int,
     respond,
@@ -97,13 +98,7 @@ def _listing(public: bool) -> Any:
     return endpoint
 
 
-async def metadata_keys(request: Request) -> Response:
-    return respond(MetadataKeysView(keys=blueprints(request).store.metadata_keys()))
-
-
-async def metadata_values(request: Request) -> Response:
-    key = request.path_params["key"]
-    return respond(MetadataValuesView(key=key, values=blueprints(request).store.metadata_values(key)))
+metadata_keys, metadata_values = metadata_routes(lambda r: blueprints(r).store)
 
 
 async def public_metadata_keys(request: Request) -> Response:

@@ -15,8 +15,6 @@ from runloop_api.types import (
     DevboxViewStatus,
     DevboxWaitForStatusRequest,
     EmptyRecord,
-    MetadataKeysView,
-    MetadataValuesView,
 )
 
 from ..blueprints.service import BlueprintService
@@ -30,6 +28,7 @@ from ..http.requests import (
     idempotent,
     json_body,
     literal_values,
+    metadata_routes,
     query_bool,
     query_int,
     respond,
@@ -146,13 +145,7 @@ async def wait_for_status(request: Request) -> Response:
     return respond(rec.view())
 
 
-async def metadata_keys(request: Request) -> Response:
-    return respond(MetadataKeysView(keys=service(request).store.metadata_keys()))
-
-
-async def metadata_values(request: Request) -> Response:
-    key = request.path_params["key"]
-    return respond(MetadataValuesView(key=key, values=service(request).store.metadata_values(key)))
+metadata_keys, metadata_values = metadata_routes(lambda r: service(r).store)
 
 
 async def logs(request: Request) -> Response:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar, get_args
+from typing import Any, Protocol, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 
-from runloop_api.types import DevboxView
+from runloop_api.types import DevboxView, MetadataKeysView, MetadataValuesView
 
 from .errors import ApiError, bad_request, validation_message
 from .idempotency import HEADER, Idempotency
@@ -24,6 +24,7 @@ __all__ = [
     "literal_values",
     "Routes",
     "app_state",
+    "metadata_routes",
     "json_body",
     "query_bool",
     "query_int",
@@ -36,6 +37,27 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 Routes = list[tuple[str, str, Endpoint]]
 DEVBOX_REQUIRED_NULLABLE = ("end_time_ms",)
 """(method, spec path, endpoint) of each implemented operation."""
+
+
+class HasMetadata(Protocol):
+    """A store that lists the metadata keys and values of its records."""
+
+    def metadata_keys(self) -> list[str]: ...
+
+    def metadata_values(self, key: str) -> list[str]: ...
+
+
+def metadata_routes(store_of: Callable[[Request], HasMetadata]) -> tuple[Endpoint, Endpoint]:
+    """The ``metadata/keys`` and ``metadata/keys/{key}/values`` endpoints of one kind of record."""
+
+    async def keys(request: Request) -> Response:
+        return respond(MetadataKeysView(keys=store_of(request).metadata_keys()))
+
+    async def values(request: Request) -> Response:
+        key = request.path_params["key"]
+        return respond(MetadataValuesView(key=key, values=store_of(request).metadata_values(key)))
+
+    return keys, values
 
 
 async def idempotent(request: Request, operation: str, create: Callable[[], Awaitable[str]]) -> str:

@@ -17,15 +17,23 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from runloop_api.types import (
     ContentType,
-    MetadataKeysView,
-    MetadataValuesView,
     ObjectCreateParameters,
     ObjectDownloadUrlView,
     ObjectState,
 )
 
 from ..http.errors import bad_request, error_response
-from ..http.requests import Routes, app_state, check_enum, dump, idempotent, json_body, query_int, respond
+from ..http.requests import (
+    Routes,
+    app_state,
+    check_enum,
+    dump,
+    idempotent,
+    json_body,
+    metadata_routes,
+    query_int,
+    respond,
+)
 from .records import ObjectFilter
 from .service import ObjectService
 
@@ -119,13 +127,7 @@ async def list_public(request: Request) -> Response:
     return _list_body([], False, 0, include_total)
 
 
-async def metadata_keys(request: Request) -> Response:
-    return respond(MetadataKeysView(keys=objects(request).metadata_keys()))
-
-
-async def metadata_values(request: Request) -> Response:
-    key = request.path_params["key"]
-    return respond(MetadataValuesView(key=key, values=objects(request).metadata_values(key)))
+metadata_keys, metadata_values = metadata_routes(lambda r: objects(r))
 
 
 async def download_url(request: Request) -> Response:

@@ -7,10 +7,19 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from runloop_api.types import DevboxSnapshotRequest, EmptyRecord, MetadataKeysView, MetadataValuesView
+from runloop_api.types import DevboxSnapshotRequest, EmptyRecord
 
 from ..http.errors import bad_request
-from ..http.requests import Routes, app_state, dump, idempotent, json_body, query_int, respond
+from ..http.requests import (
+    Routes,
+    app_state,
+    dump,
+    idempotent,
+    json_body,
+    metadata_routes,
+    query_int,
+    respond,
+)
 from .rules import metadata_filters
 from .service import SnapshotService
 
@@ -83,13 +92,7 @@ async def delete(request: Request) -> Response:
     return respond(EmptyRecord())
 
 
-async def metadata_keys(request: Request) -> Response:
-    return respond(MetadataKeysView(keys=snapshots(request).store.metadata_keys()))
-
-
-async def metadata_values(request: Request) -> Response:
-    key = request.path_params["key"]
-    return respond(MetadataValuesView(key=key, values=snapshots(request).store.metadata_values(key)))
+metadata_keys, metadata_values = metadata_routes(lambda r: snapshots(r).store)
 
 
 ROUTES: Routes = [

@@ -3,21 +3,19 @@ logs, the cache, bases, failures, devboxes and snapshots made from them, restart
 
 from __future__ import annotations
 
-import io
 import subprocess
-import tarfile
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
 
 from runloop_api import BadRequestError, ConflictError, NotFoundError, RunloopAPI
 from runloop_api.types import BlueprintView, DevboxView
 from runloop_local import LocalEngine
 
+from ._objects import stored_object, tgz
 from ._spec_check import ValidatingClient
 
 pytestmark = pytest.mark.bwrap
@@ -44,17 +42,7 @@ def _needs_writable_roots(engine: LocalEngine) -> None:
 
 def _context(api: RunloopAPI, files: dict[str, bytes]) -> str:
     """Uploads a tar.gz of ``files`` as a storage object; returns its id."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size, info.mode = len(data), 0o644
-            tar.addfile(info, io.BytesIO(data))
-    obj = api.objects.create(name=f"ctx-{uuid.uuid4().hex[:6]}.tar.gz", content_type="tgz")
-    assert obj.upload_url is not None
-    httpx.put(obj.upload_url, content=buffer.getvalue()).raise_for_status()
-    api.objects.complete(obj.id)
-    return obj.id
+    return stored_object(api, f"ctx-{uuid.uuid4().hex[:6]}.tar.gz", "tgz", tgz(files))
 
 
 def _built(api: RunloopAPI, **params: object) -> BlueprintView:

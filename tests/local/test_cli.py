@@ -25,24 +25,24 @@ def _free_port() -> int:
         return port
 
 
+def _spawn(data_dir: Path, port: int, *extra: str) -> subprocess.Popen[str]:
+    """``runloop-local serve`` on ``port``, its output (stdout and stderr) readable."""
+    command = [
+        sys.executable,
+        "-m",
+        "runloop_local",
+        "serve",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+    ]
+    return subprocess.Popen([*command, *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
 def _serve(data_dir: Path, *extra: str) -> tuple[subprocess.Popen[str], str, str]:
     port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "runloop_local",
-            "serve",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-            *extra,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = _spawn(data_dir, port, *extra)
     assert proc.stdout is not None
     base_url = token = ""
     for _ in range(4):
@@ -123,21 +123,7 @@ def test_a_crashed_engine_is_recovered_truthfully(
 
 def test_the_printed_url_answers_the_first_request(tmp_path: Path) -> None:
     port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "runloop_local",
-            "serve",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(tmp_path / "d"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = _spawn(tmp_path / "d", port)
     try:
         assert proc.stdout is not None
         assert "serving the Runloop API at" in proc.stdout.readline()

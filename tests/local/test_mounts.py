@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
-import tarfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
 
 from runloop_api import APIStatusError, BadRequestError, NotFoundError, RunloopAPI
 from runloop_api.types import DevboxView
 from runloop_local.devboxes.mounts import GIT_BASE_ENV
+
+from ._objects import stored_object, tgz
 
 
 def _run(api: RunloopAPI, devbox_id: str, command: str) -> str:
@@ -23,27 +22,9 @@ def _run(api: RunloopAPI, devbox_id: str, command: str) -> str:
     return result.stdout or ""
 
 
-def _object(api: RunloopAPI, name: str, content_type: str, data: bytes) -> str:
-    obj = api.objects.create(name=name, content_type=content_type)  # type: ignore[arg-type]
-    assert obj.upload_url is not None
-    httpx.put(obj.upload_url, content=data).raise_for_status()
-    api.objects.complete(obj.id)
-    return obj.id
-
-
-def _tgz(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size, info.mode = len(data), 0o644
-            tar.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
-
-
 def test_file_and_object_mounts(api: RunloopAPI, new_devbox: Callable[..., DevboxView]) -> None:
-    text = _object(api, "notes.txt", "text", b"a text object\n")
-    archive = _object(api, "data.tgz", "tgz", _tgz({"data/a.txt": b"A\n", "data/sub/b.txt": b"B\n"}))
+    text = stored_object(api, "notes.txt", "text", b"a text object\n")
+    archive = stored_object(api, "data.tgz", "tgz", tgz({"data/a.txt": b"A\n", "data/sub/b.txt": b"B\n"}))
     box = new_devbox(
         mounts=[
             {"type": "file_mount", "target": "/home/user/conf/app.ini", "content": "[app]\n"},
