@@ -96,7 +96,7 @@ class Reaper:
         for live in list(service.live.values()):
             for ex in list(live.executions.values()):
                 ex.flush()
-            rec = service.store.get_devbox(live.id)
+            rec = service.store.peek_devbox(live.id)  # no database read once known
             if rec is None:
                 continue
             if rec.status == "running" and live.sandbox is not None and not live.sandbox.alive:

@@ -246,6 +246,7 @@ class DevboxService(DevboxRecords):
     async def stop_live(self, live: LiveDevbox) -> None:
         """Ends a devbox's processes and closes its executions."""
         self.live.pop(live.id, None)
+        self.store.forget_peeked(live.id)
         sandbox, live.sandbox = live.sandbox, None
         if sandbox is not None:
             try:

@@ -77,6 +77,7 @@ class Store:
             # file either way, so it survives a crash of the engine.
             self._db.execute("PRAGMA wal_autocheckpoint=0")
             self._db.executescript(_SCHEMA)
+        self._peeked: dict[str, DevboxRecord] = {}
         self._checkpoint_lock = threading.Lock()
         self._checkpointer: sqlite3.Connection | None = None
         self._closed = False
@@ -93,6 +94,7 @@ class Store:
                 yield
             except BaseException:
                 self._db.execute("ROLLBACK")
+                self._peeked.clear()  # it may hold records the rollback undid
                 raise
             self._db.execute("COMMIT")
 
@@ -123,13 +125,32 @@ class Store:
 
     def put_devbox(self, rec: DevboxRecord) -> None:
         """Inserts or replaces a devbox record."""
-        data = json.dumps(rec.to_json())
+        fields = rec.to_json()  # a deep copy: the caller may go on changing ``rec``
+        data = json.dumps(fields)
         with self._lock:
             self._db.execute(
                 "INSERT INTO devboxes (id, status, data) VALUES (?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data",
                 (rec.id, rec.status, data),
             )
+            self._peeked[rec.id] = DevboxRecord.from_json(fields)
+
+    def peek_devbox(self, id: str) -> DevboxRecord | None:
+        """The record of a devbox as last written, read from memory once known: for readers that
+        look often and change nothing (the reaper ticks four times a second per devbox).
+        The caller must not change it."""
+        found = self._peeked.get(id)
+        if found is None:
+            found = self.get_devbox(id)
+            if found is not None:
+                with self._lock:
+                    self._peeked.setdefault(id, found)
+        return found
+
+    def forget_peeked(self, id: str) -> None:
+        """Drops a devbox's record from memory (it has ended)."""
+        with self._lock:
+            self._peeked.pop(id, None)
 
     def get_devbox(self, id: str) -> DevboxRecord | None:
         """The devbox with this id, or None."""

@@ -18,6 +18,7 @@ from runloop_local.devboxes.rules import (
     recovered_status,
     transition_record,
 )
+from runloop_local.devboxes.store import Store
 from runloop_local.http.errors import ApiError
 
 
@@ -128,3 +129,19 @@ def test_prepare_folders_writes_mounts_inside_the_devbox(tmp_path: Path) -> None
     with pytest.raises(ApiError) as caught:
         prepare_folders(tmp_path, {"/home/user/../../etc/x": "no"})
     assert caught.value.status == 400
+
+
+def test_peeked_records_are_what_was_written(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db.sqlite3")
+    rec = DevboxRecord(id="dbx_1", create_time_ms=1, status="running")
+    store.put_devbox(rec)
+    rec.status = "suspended"  # changed, not written: the peek does not see it
+    peeked = store.peek_devbox("dbx_1")
+    assert peeked is not None and peeked.status == "running"
+    with pytest.raises(RuntimeError), store.transaction():
+        store.put_devbox(rec)
+        raise RuntimeError("rolled back")
+    again = store.peek_devbox("dbx_1")
+    assert again is not None and again.status == "running"  # the rollback undid the write
+    store.forget_peeked("dbx_1")
+    assert store.peek_devbox("nope") is None
