@@ -38,6 +38,7 @@ def service(request: Request) -> DevboxService:
 
 
 _COPY_CHUNK = 1024 * 1024
+DOWNLOAD_CHUNK = 1024 * 1024
 
 
 def _devbox_file(request: Request, path: str, field: str, action: str) -> tuple[Path, int | None]:
@@ -106,7 +107,9 @@ async def download_file(request: Request) -> Response:
     body = await json_body(request, DevboxDownloadFileParameters)
     target, _ = _devbox_file(request, body.path, "path", "download a file")
     target = _existing_file(target, body.path, "path")
-    return FileResponse(target, media_type="application/octet-stream", filename=target.name)
+    response = FileResponse(target, media_type="application/octet-stream", filename=target.name)
+    response.chunk_size = DOWNLOAD_CHUNK  # Starlette's 64 KiB costs a loop turn and a thread hop each
+    return response
 
 
 ROUTES: Routes = [
