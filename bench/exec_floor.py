@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Where the time of one ``execute('echo hi')`` goes: the engine beside its two floors, in one run.
+
+Prints p50/p99 of:
+
+- HTTP floor: a POST with a small JSON body to a bare Starlette endpoint served the way the engine
+  is served (uvicorn with httptools, the same listening socket), through the same sync httpx client;
+- spawn floor: ``exec("echo hi")`` + ``wait()`` through a sandbox's agent alone (no HTTP, no records);
+- the engine: ``api.devboxes.execute(id, command="echo hi")`` on a running devbox;
+- the SDK: ``devbox.cmd.exec("echo hi")``.
+
+Target (issue 12): engine p50 <= 1.3x (HTTP floor + spawn floor), and p99 <= 2x its p50.
+Exits 1 when missed.
+
+Usage: python bench/exec_floor.py [--n N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from runloop_api import RunloopAPI
+from runloop_local import LocalEngine
+from runloop_local.engine import listening_socket
+from runloop_local.sandbox import SandboxSpec, start_sandbox
+from runloop_sdk import RunloopSDK
+
+RATIO_TARGET = 1.3
+TAIL_TARGET = 2.0
+
+
+def _stats(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+
+
+def _time(call: Callable[[], object], n: int) -> list[float]:
+    for _ in range(min(50, n)):
+        call()
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def _http_floor(n: int) -> list[float]:
+    async def endpoint(request: Request) -> JSONResponse:
+        body = await request.json()
+        return JSONResponse({"echo": body.get("command"), "status": "completed", "exit_status": 0})
+
+    app = Starlette(routes=[Route("/x", endpoint, methods=["POST"])])
+    sock = listening_socket("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, http="httptools"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/x"
+    try:
+        with httpx.Client() as client:
+            return _time(
+                lambda: client.post(url, json={"command": "echo hi", "command_id": str(uuid.uuid4())}), n
+            )
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def _spawn_floor(n: int) -> list[float]:
+    async def run() -> list[float]:
+        with tempfile.TemporaryDirectory(prefix="exec-floor-") as folder:
+            sandbox = await start_sandbox(SandboxSpec("dbx_floor", Path(folder) / "box"))
+            out = bytearray()
+            try:
+                samples = []
+                for i in range(n + 50):
+                    started = time.perf_counter()
+                    handle = await sandbox.exec("echo hi", on_stdout=out.extend, on_stderr=out.extend)
+                    await handle.wait()
+                    if i >= 50:
+                        samples.append((time.perf_counter() - started) * 1000)
+                return samples
+            finally:
+                await sandbox.stop()
+
+    return asyncio.run(run())
+
+
+def main() -> int:
+    """Runs the benchmark and prints its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--n", type=int, default=500)
+    args = parser.parse_args()
+    http = _http_floor(args.n)
+    spawn = _spawn_floor(args.n)
+    with LocalEngine() as engine, RunloopAPI(base_url=engine.base_url, bearer_token=engine.token) as api:
+        box = api.devboxes.create_and_await_running()
+        execute = _time(
+            lambda: api.devboxes.execute(box.id, command="echo hi", command_id=str(uuid.uuid4())), args.n
+        )
+        with RunloopSDK(base_url=engine.base_url, bearer_token=engine.token) as sdk:
+            devbox = sdk.devbox.from_id(box.id)
+            sdk_exec = _time(lambda: devbox.cmd.exec("echo hi"), args.n)
+        api.devboxes.shutdown(box.id)
+    floor = statistics.median(http) + statistics.median(spawn)
+    print(f"exec floor benchmark (n={args.n} each, one run)")
+    for name, samples in (
+        ("HTTP floor", http),
+        ("spawn floor", spawn),
+        ("engine execute", execute),
+        ("SDK cmd.exec", sdk_exec),
+    ):
+        p50, p99 = _stats(samples)
+        print(f"{name:15} p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  ({p50 / floor:.2f}x the floors' sum)")
+    p50, p99 = _stats(execute)
+    ratio, tail = p50 / floor, p99 / p50
+    print(
+        f"engine execute: {ratio:.2f}x (HTTP floor + spawn floor), target <= {RATIO_TARGET}x; p99/p50 {tail:.2f}, target <= {TAIL_TARGET}"
+    )
+    ok = ratio <= RATIO_TARGET and tail <= TAIL_TARGET
+    print("targets met" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
