@@ -207,15 +207,15 @@ def query_int(request: Request, name: str, default: int, *, low: int, high: int)
     return value
 
 
-def query_bool(request: Request, name: str) -> bool:
-    """A boolean query parameter (``true``/``false``), False when absent.
+def query_bool(request: Request, name: str, *, default: bool = False) -> bool:
+    """A boolean query parameter (``true``/``false``), ``default`` when absent or empty.
 
     Raises:
         ApiError: 400 naming the parameter.
     """
     raw = request.query_params.get(name)
     if raw is None or raw == "":
-        return False
+        return default
     if raw.lower() in ("true", "1"):
         return True
     if raw.lower() in ("false", "0"):

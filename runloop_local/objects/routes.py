@@ -22,7 +22,7 @@ from runloop_api.types import (
     ObjectState,
 )
 
-from ..http.errors import bad_request, error_response
+from ..http.errors import error_response
 from ..http.requests import (
     Routes,
     app_state,
@@ -31,6 +31,7 @@ from ..http.requests import (
     idempotent,
     json_body,
     metadata_routes,
+    query_bool,
     query_int,
     respond,
 )
@@ -83,15 +84,6 @@ async def delete(request: Request) -> Response:
     return respond(objects(request).delete(request.path_params["id"]).view())
 
 
-def _include_total_count(request: Request) -> bool:
-    raw = request.query_params.get("include_total_count")
-    if raw is None or raw == "" or raw.lower() in ("true", "1"):
-        return True  # the spec's default for objects
-    if raw.lower() in ("false", "0"):
-        return False
-    raise bad_request(f"invalid query parameter `include_total_count` {raw!r}: expected true or false")
-
-
 def _list_query(request: Request) -> tuple[ObjectFilter, int, str | None, bool]:
     query = request.query_params
     where = ObjectFilter(
@@ -105,7 +97,8 @@ def _list_query(request: Request) -> tuple[ObjectFilter, int, str | None, bool]:
     if where.state is not None:
         check_enum("state", [where.state], ObjectState)
     limit = query_int(request, "limit", 20, low=1, high=5000)
-    return where, limit, query.get("starting_after") or None, _include_total_count(request)
+    include_total = query_bool(request, "include_total_count", default=True)  # the spec's default for objects
+    return where, limit, query.get("starting_after") or None, include_total
 
 
 def _list_body(page: list[dict[str, Any]], has_more: bool, total: int, include_total: bool) -> JSONResponse:

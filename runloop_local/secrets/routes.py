@@ -7,9 +7,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from runloop_api.types import SecretCreateParameters, SecretUpdateByIDParams, SecretUpdateParameters
+from runloop_api.types import SecretCreateParameters, SecretUpdateParameters
 
 from ..http.requests import Routes, app_state, dump, idempotent, json_body, query_int, respond
+from .records import SecretRecord
 from .service import SecretService
 
 __all__ = ["ROUTES"]
@@ -40,43 +41,33 @@ async def list_secrets(request: Request) -> Response:
     return JSONResponse(body)
 
 
-async def get_by_name(request: Request) -> Response:
-    return respond(secrets(request).by_name(request.path_params["name"]).view())
-
-
-async def update_by_name(request: Request) -> Response:
-    body = await json_body(request, SecretUpdateParameters)
+def _found(request: Request) -> SecretRecord:
+    """The secret a route names: by ``{id}`` (the ``/id/`` routes) or by ``{name}``."""
     svc = secrets(request)
-    return respond(svc.update(svc.by_name(request.path_params["name"]), body.value).view())
+    id = request.path_params.get("id")
+    return svc.by_id(id) if id is not None else svc.by_name(request.path_params["name"])
 
 
-async def delete_by_name(request: Request) -> Response:
-    svc = secrets(request)
-    return respond(svc.delete(svc.by_name(request.path_params["name"])).view())
+async def retrieve(request: Request) -> Response:
+    return respond(_found(request).view())
 
 
-async def get_by_id(request: Request) -> Response:
-    return respond(secrets(request).by_id(request.path_params["id"]).view())
+async def update(request: Request) -> Response:
+    body = await json_body(request, SecretUpdateParameters)  # the same schema as SecretUpdateByIDParams
+    return respond(secrets(request).update(_found(request), body.value).view())
 
 
-async def update_by_id(request: Request) -> Response:
-    body = await json_body(request, SecretUpdateByIDParams)
-    svc = secrets(request)
-    return respond(svc.update(svc.by_id(request.path_params["id"]), body.value).view())
-
-
-async def delete_by_id(request: Request) -> Response:
-    svc = secrets(request)
-    return respond(svc.delete(svc.by_id(request.path_params["id"])).view())
+async def delete(request: Request) -> Response:
+    return respond(secrets(request).delete(_found(request)).view())
 
 
 ROUTES: Routes = [
     ("GET", "/v1/secrets", list_secrets),
     ("POST", "/v1/secrets", create),
-    ("GET", "/v1/secrets/id/{id}", get_by_id),
-    ("POST", "/v1/secrets/id/{id}/delete", delete_by_id),
-    ("POST", "/v1/secrets/id/{id}/update", update_by_id),
-    ("GET", "/v1/secrets/{name}", get_by_name),
-    ("POST", "/v1/secrets/{name}", update_by_name),
-    ("POST", "/v1/secrets/{name}/delete", delete_by_name),
+    ("GET", "/v1/secrets/id/{id}", retrieve),
+    ("POST", "/v1/secrets/id/{id}/delete", delete),
+    ("POST", "/v1/secrets/id/{id}/update", update),
+    ("GET", "/v1/secrets/{name}", retrieve),
+    ("POST", "/v1/secrets/{name}", update),
+    ("POST", "/v1/secrets/{name}/delete", delete),
 ]

@@ -9,7 +9,6 @@ from starlette.responses import JSONResponse, Response
 
 from runloop_api.types import DevboxSnapshotRequest, EmptyRecord
 
-from ..http.errors import bad_request
 from ..http.requests import (
     Routes,
     app_state,
@@ -17,6 +16,7 @@ from ..http.requests import (
     idempotent,
     json_body,
     metadata_routes,
+    query_bool,
     query_int,
     respond,
 )
@@ -54,20 +54,13 @@ async def status(request: Request) -> Response:
     return respond(snapshots(request).get(request.path_params["id"]).status_view())
 
 
-def _include_total_count(request: Request) -> bool:
-    raw = request.query_params.get("include_total_count")
-    if raw is None or raw == "" or raw.lower() in ("true", "1"):
-        return True  # the spec's default for snapshots
-    if raw.lower() in ("false", "0"):
-        return False
-    raise bad_request(f"invalid query parameter `include_total_count` {raw!r}: expected true or false")
-
-
 async def list_snapshots(request: Request) -> Response:
     query = request.query_params
     limit = query_int(request, "limit", 20, low=1, high=5000)
     filters = metadata_filters(query.multi_items())
-    include_total = _include_total_count(request)
+    include_total = query_bool(
+        request, "include_total_count", default=True
+    )  # the spec's default for snapshots
     svc = snapshots(request)
     page, has_more, total = svc.page(
         devbox_id=query.get("devbox_id") or None,
