@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..sandbox.etc_users import with_group, with_user
-from ..sandbox.host_scan import private_entries
+from ..sandbox.host_scan import private_entries, top_level
 from .rules import HOST_DIRS, SKELETON_DIRS, HostPlan, host_plan
 
 __all__ = ["HostBase", "build_host_base"]
@@ -42,13 +42,7 @@ def build_host_base(folder: Path, data_dir: Path) -> HostBase:
         ValueError: The data dir lies inside a host folder roots are made of.
         OSError: The folders could not be written.
     """
-    top: dict[str, str | None] = {}
-    for name in HOST_DIRS:
-        path = "/" + name
-        if os.path.islink(path):
-            top[name] = os.readlink(path)
-        elif os.path.isdir(path):
-            top[name] = None
+    top = top_level(HOST_DIRS)
     files: list[str] = []
     dirs: list[str] = []
     for name in ("etc", "var"):

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-__all__ = ["HOST_DIRS", "SKELETON_DIRS", "HostPlan", "host_plan", "layer_chain"]
+__all__ = ["HOST_DIRS", "SKELETON_DIRS", "HostPlan", "host_plan"]
 
 HOST_DIRS = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt", "var")
 """Host folders a devbox's root is made of (those that exist; a symlink stays a symlink)."""
@@ -77,8 +77,3 @@ def host_plan(
     opaque = [path.lstrip("/") for path in private_dirs if path.startswith(shown)]
     opaque += [path for path in OPAQUE if path.split("/")[0] in overlays]
     return HostPlan(overlays, symlinks, whiteouts, tuple(sorted(set(opaque))))
-
-
-def layer_chain(top: str | None, parents: Sequence[str]) -> list[str]:
-    """The layers of an image, top first: a new top layer over its parent image's layers."""
-    return ([top] if top else []) + list(parents)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["SYSTEM_DIRS", "HostLayout", "private_entries", "scan_host"]
+__all__ = ["SYSTEM_DIRS", "HostLayout", "private_entries", "scan_host", "top_level"]
 
 SYSTEM_DIRS = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt")
 """Top-level host folders a devbox sees, read-only, when they exist."""
@@ -68,6 +68,18 @@ def private_entries(top: str) -> tuple[list[str], list[str]]:
     return sorted(files), sorted(dirs)
 
 
+def top_level(names: Sequence[str]) -> dict[str, str | None]:
+    """Which of ``names`` exist at the host's ``/``: name -> symlink target, or None for a folder."""
+    top: dict[str, str | None] = {}
+    for name in names:
+        path = "/" + name
+        if os.path.islink(path):
+            top[name] = os.readlink(path)
+        elif os.path.isdir(path):
+            top[name] = None
+    return top
+
+
 def scan_host(extra_ro: Sequence[str] = ()) -> HostLayout:
     """Looks at the host filesystem (cached for ``CACHE_SECONDS``: the search takes a few ms).
 
@@ -81,13 +93,7 @@ def scan_host(extra_ro: Sequence[str] = ()) -> HostLayout:
     cached = _cache.get(key)
     if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
         return cached[1]
-    top: dict[str, str | None] = {}
-    for name in SYSTEM_DIRS:
-        path = "/" + name
-        if os.path.islink(path):
-            top[name] = os.readlink(path)
-        elif os.path.isdir(path):
-            top[name] = None
+    top = top_level(SYSTEM_DIRS)
     extra = list(extra_ro)
     resolv = os.path.realpath("/etc/resolv.conf")
     if resolv.startswith("/run/") and os.path.exists(resolv):  # systemd-resolved: keep DNS working

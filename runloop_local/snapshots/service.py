@@ -146,14 +146,7 @@ class SnapshotService:
             staging.mkdir()
             await copy_tree(source, staging / "home")
             size = await asyncio.to_thread(tree_size, staging / "home")
-            current = self.store.get(rec.id)
-            if current is None or current.status != "in_progress":
-                raise CopyError("the snapshot was deleted while it was being taken")
-            # A shutdown deletes the devbox's files: a copy that raced it may have missed some.
-            devbox = self.devboxes.store.get_devbox(rec.source_devbox_id)
-            if devbox is None or devbox.status not in SNAPSHOTTABLE_STATUSES:
-                status = devbox.status if devbox else "gone"
-                raise CopyError(f"the devbox became {status} while its files were being copied")
+            self._check_still_wanted(rec)
             staging.rename(self.folder / rec.id)  # atomic: the snapshot appears whole or not at all
         except (CopyError, OSError) as exc:
             await asyncio.to_thread(remove_tree, staging)
@@ -179,14 +172,7 @@ class SnapshotService:
             self.store.put(rec)
             self.devboxes.images.layers.unpin([layer])  # the record holds it now
             size = await asyncio.to_thread(tree_size, self.devboxes.images.layers.path(layer))
-            current = self.store.get(rec.id)
-            if current is None or current.status != "in_progress":
-                raise CopyError("the snapshot was deleted while it was being taken")
-            now = self.devboxes.store.get_devbox(devbox.id)
-            if now is None or now.status not in SNAPSHOTTABLE_STATUSES:
-                raise CopyError(
-                    f"the devbox became {now.status if now else 'gone'} while its disk was copied"
-                )
+            self._check_still_wanted(rec)
         except (CopyError, OSError) as exc:
             log.warning("snapshot %s of devbox %s failed: %s", rec.id, devbox.id, exc)
             rec.layers = []
@@ -199,6 +185,21 @@ class SnapshotService:
             raise
         rec.status, rec.size_bytes = "complete", size
         self.store.put(rec)
+
+    def _check_still_wanted(self, rec: SnapshotRecord) -> None:
+        """After a copy: the snapshot was not deleted meanwhile, nor its devbox shut down (a
+        shutdown deletes the devbox's files, so a copy that raced it may have missed some).
+
+        Raises:
+            CopyError: Either happened.
+        """
+        current = self.store.get(rec.id)
+        if current is None or current.status != "in_progress":
+            raise CopyError("the snapshot was deleted while it was being taken")
+        devbox = self.devboxes.store.get_devbox(rec.source_devbox_id)
+        if devbox is None or devbox.status not in SNAPSHOTTABLE_STATUSES:
+            status = devbox.status if devbox else "gone"
+            raise CopyError(f"the devbox became {status} while its files were being copied")
 
     def _layers_in_use(self) -> set[str]:
         """Layers of the snapshots that are complete (or being taken)."""

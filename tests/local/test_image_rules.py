@@ -8,7 +8,7 @@ import pytest
 
 from runloop_local.images.debian import debian_suite
 from runloop_local.images.layers import LayerStore
-from runloop_local.images.rules import host_plan, layer_chain
+from runloop_local.images.rules import host_plan
 from runloop_local.sandbox._rootfs_plan import OVERLAY_OPTIONS, mount_plan, upper_folders
 from runloop_local.sandbox.contract import RootFs, SandboxError
 from runloop_local.sandbox.etc_users import with_group, with_user, without_host_people
@@ -33,11 +33,6 @@ def test_host_plan_overlays_folders_keeps_links_and_hides_private_entries() -> N
 def test_host_plan_refuses_a_data_dir_inside_the_host_folders(data_dir: str) -> None:
     with pytest.raises(ValueError, match="put the data dir elsewhere"):
         host_plan({"usr": None, "opt": None, "var": None}, [], [], data_dir)
-
-
-def test_layer_chain_puts_the_new_layer_on_top() -> None:
-    assert layer_chain("lyr_c", ["lyr_b", "lyr_a"]) == ["lyr_c", "lyr_b", "lyr_a"]
-    assert layer_chain(None, ["lyr_a"]) == ["lyr_a"]
 
 
 def _rootfs(layers: tuple[Path, ...] = ()) -> RootFs:
