@@ -10,11 +10,17 @@ __all__ = ["new_id"]
 _ALPHABET = string.ascii_letters + string.digits
 
 
+_DIGITS = bytes(range(256)).translate(None, bytes(range(248, 256)))
+_TO_ALPHABET = bytes.maketrans(_DIGITS, (_ALPHABET * 4).encode())
+"""Bytes 0..247 to the 62 characters, 4 bytes each (uniform); 248..255 are dropped."""
+_DROP = bytes(range(248, 256))
+
+
 def new_id(prefix: str) -> str:
     """A fresh random id such as ``dbx_3kTmH2...`` (22 random characters, about 131 bits)."""
-    number = int.from_bytes(secrets.token_bytes(17), "big")  # 2**136: every digit (nearly) uniform
-    digits = []
-    for _ in range(22):
-        number, digit = divmod(number, 62)
-        digits.append(_ALPHABET[digit])
-    return prefix + "_" + "".join(digits)
+    chars = b""
+    while (
+        len(chars) < 22
+    ):  # 32 bytes hold 22 usable ones practically always (all but 1 in ~500 million draws)
+        chars += secrets.token_bytes(32).translate(_TO_ALPHABET, _DROP)
+    return prefix + "_" + chars[:22].decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from starlette.requests import Request
@@ -9,7 +10,6 @@ from starlette.responses import JSONResponse, Response
 
 from runloop_api.types import (
     DevboxCreateParameters,
-    DevboxLogsListView,
     DevboxResourceUsageView,
     DevboxUpdateParameters,
     DevboxViewStatus,
@@ -152,11 +152,12 @@ async def logs(request: Request) -> Response:
     svc = service(request)
     rec = svc.get(request.path_params["id"])
     execution_id = request.query_params.get("execution_id") or None
-    entries = svc.store.logs(rec.id, execution_id)
     shell = request.query_params.get("shell_name") or None
-    if shell is not None:
-        entries = [entry for entry in entries if entry.get("shell_name") == shell]
-    return respond(DevboxLogsListView.model_validate({"logs": entries}))
+    # In a worker thread on a reader connection: a devbox's log may hold millions of lines,
+    # and listing them must not hold up the commands its devbox is running meanwhile.
+    lines = await asyncio.to_thread(svc.store.log_lines, rec.id, execution_id, shell)
+    body = b'{"logs":[' + ",".join(lines).encode() + b"]}"
+    return Response(body, media_type="application/json")
 
 
 async def usage(request: Request) -> Response:

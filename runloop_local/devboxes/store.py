@@ -12,6 +12,7 @@ from typing import Any
 
 from ..db.sql_queries import metadata_keys, metadata_values, newest_first_page
 from ..executions.records import ExecutionRecord
+from .log_query import log_lines_query
 from .records import DevboxRecord
 
 __all__ = ["Store"]
@@ -32,7 +33,8 @@ CREATE TABLE IF NOT EXISTS executions (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS executions_devbox ON executions (devbox_id, command_id);
-CREATE INDEX IF NOT EXISTS executions_status ON executions (status);
+DROP INDEX IF EXISTS executions_status;
+CREATE INDEX IF NOT EXISTS executions_unfinished ON executions (status) WHERE status != 'completed';
 CREATE TABLE IF NOT EXISTS output (
     execution_id TEXT NOT NULL,
     stream TEXT NOT NULL,
@@ -77,9 +79,12 @@ class Store:
             # file either way, so it survives a crash of the engine.
             self._db.execute("PRAGMA wal_autocheckpoint=0")
             self._db.executescript(_SCHEMA)
+            _migrate(self._db)
         self._peeked: dict[str, DevboxRecord] = {}
         self._checkpoint_lock = threading.Lock()
         self._checkpointer: sqlite3.Connection | None = None
+        self._reader: sqlite3.Connection | None = None
+        self._reader_lock = threading.Lock()
         self._closed = False
 
     @contextlib.contextmanager
@@ -118,6 +123,10 @@ class Store:
             self._closed = True
             if self._checkpointer is not None:
                 self._checkpointer.close()
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
         with self._lock:
             self._db.close()
 
@@ -279,11 +288,44 @@ class Store:
                 (devbox_id, execution_id, json.dumps(entry)),
             )
 
+    def log_lines(
+        self, devbox_id: str, execution_id: str | None = None, shell_name: str | None = None
+    ) -> list[str]:
+        """A devbox's log entries as JSON texts in time order (see :mod:`.log_query`).
+
+        Reads on a connection of its own, so a worker thread can list a long log while the
+        engine goes on writing (WAL readers see the last commit and block nobody).
+
+        Args:
+            devbox_id: The devbox.
+            execution_id: Only the entries of this execution.
+            shell_name: Only the entries of this named shell.
+        """
+        sql, params = log_lines_query(execution_id, shell_name)
+        with self._reader_lock:
+            if self._closed:
+                raise RuntimeError("the store is closed")
+            if self._reader is None:
+                self._reader = sqlite3.connect(str(self._path), isolation_level=None, check_same_thread=False)
+            rows = self._reader.execute(sql, {**params, "devbox": devbox_id}).fetchall()
+        return [r[0] for r in rows]
+
     def logs(self, devbox_id: str, execution_id: str | None = None) -> list[dict[str, Any]]:
         """A devbox's log entries in order, optionally only those of one execution."""
-        sql, args = "SELECT data FROM logs WHERE devbox_id = ?", [devbox_id]
-        if execution_id is not None:
-            sql, args = sql + " AND execution_id = ?", [*args, execution_id]
-        with self._lock:
-            rows = self._db.execute(sql + " ORDER BY seq", args).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [json.loads(line) for line in self.log_lines(devbox_id, execution_id)]
+
+
+_SCHEMA_VERSION = 1
+"""1: executions write no log rows (their lines are made when the log is read)."""
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Brings a database written by an older engine to :data:`_SCHEMA_VERSION`."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version < 1:  # the start and end lines older engines wrote would now appear twice
+        db.execute(
+            "DELETE FROM logs WHERE execution_id IS NOT NULL AND ("
+            "json_extract(data, '$.message') LIKE 'started: %' OR "
+            "json_extract(data, '$.message') LIKE 'exited with status %')"
+        )
+    db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")

@@ -21,7 +21,7 @@ from runloop_api.types import (
 
 from ..devboxes.service import DevboxService
 from ..http.errors import ApiError, bad_request
-from ..http.requests import Routes, app_state, check_enum, json_body, respond, wait_request
+from ..http.requests import Routes, app_state, check_enum, json_body, query_value, respond, wait_request
 from .records import ExecutionRecord
 from .rules import check_shell_name, parse_last_n, parse_offset
 
@@ -43,7 +43,7 @@ def _shell(name: str | None) -> str | None:
 
 async def execute(request: Request) -> Response:
     body = await json_body(request, DevboxStartExecutionParameters)
-    last_n = parse_last_n(request.query_params.get("last_n"))
+    last_n = parse_last_n(query_value(request, "last_n"))
     if not body.command_id:
         raise bad_request("invalid field `command_id`: it is empty")
     wait = body.optimistic_timeout if body.optimistic_timeout is not None else EXEC_WAIT_MAX_SECONDS

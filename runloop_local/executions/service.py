@@ -171,22 +171,16 @@ class ExecutionService:
         with self._store.transaction():
             self._write_start(ex)
 
-    def _write_start(self, ex: LiveExecution, *, put: bool = True) -> None:
-        rec = ex.rec
-        if put:
-            self._store.put_execution(rec)
-        self._devboxes.log(
-            rec.devbox_id,
-            f"started: {rec.command}",
-            source=rec.source,
-            cmd=rec.command,
-            cmd_id=rec.id,
-            timestamp_ms=rec.create_time_ms,
-            **({"shell_name": rec.shell_name} if rec.shell_name else {}),
-        )
+    def _write_start(self, ex: LiveExecution) -> None:
+        # No log rows: an execution's "started" and "exited" lines are made from its record
+        # when the devbox's log is read (see ``devboxes/log_query.py``).
+        self._store.put_execution(ex.rec)
+        self._mark_saved(ex)
+
+    def _mark_saved(self, ex: LiveExecution) -> None:
         ex.saved = True
-        if rec.command_id is not None:
-            self._unsaved.pop((rec.devbox_id, rec.command_id), None)
+        if ex.rec.command_id is not None:
+            self._unsaved.pop((ex.rec.devbox_id, ex.rec.command_id), None)
 
     async def _start(
         self, live: LiveDevbox, command: str, command_id: str | None, source: str, shell_name: str | None
@@ -300,19 +294,9 @@ class ExecutionService:
         ex.rec.exit_status = code
         ex.rec.end_time_ms = now_ms()
         with self._store.transaction():
-            if not ex.saved:
-                self._write_start(ex, put=False)  # the record is written just below
             ex.flush(keep=ex.length("stdout") + ex.length("stderr") <= KEEP_FINAL_OUTPUT_BYTES)
-            self._store.put_execution(ex.rec)
-            self._devboxes.log(
-                live.id,
-                f"exited with status {code}",
-                source=ex.rec.source,
-                cmd=ex.rec.command,
-                cmd_id=ex.rec.id,
-                exit_code=code,
-                **({"shell_name": ex.rec.shell_name} if ex.rec.shell_name else {}),
-            )
+            self._store.put_execution(ex.rec)  # also the start, when not written yet
+        self._mark_saved(ex)
         live.executions.pop(ex.rec.id, None)
         self.running.pop(ex.rec.id, None)
         live.touch()
