@@ -20,6 +20,7 @@ from .devboxes import routes as devbox_routes
 from .devboxes.service import DevboxService
 from .executions import routes as execution_routes
 from .files import routes as file_routes
+from .http.asgi import EngineASGI, ErrorHandlers
 from .http.auth import BearerAuth
 from .http.errors import ApiError, error_response, handle_api_error, handle_unexpected
 from .http.idempotency import Idempotency
@@ -106,7 +107,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, str(exc.detail))
 
 
-def build_app(service: DevboxService, token: str) -> Starlette:
+def build_app(service: DevboxService, token: str) -> EngineASGI:
     """The engine's app, serving ``service`` to clients holding ``token``.
 
     Args:
@@ -114,7 +115,8 @@ def build_app(service: DevboxService, token: str) -> Starlette:
         token: The bearer token every request must carry.
 
     Returns:
-        A Starlette app.
+        The ASGI app (HTTP straight to the route table; Starlette for the lifespan and
+        websockets, see :mod:`.http.asgi`).
     """
 
     snapshots = SnapshotService(service)
@@ -140,22 +142,23 @@ def build_app(service: DevboxService, token: str) -> Starlette:
             await service.close()
             app.state.idempotency.close()
 
+    handlers: ErrorHandlers = {
+        ApiError: handle_api_error,
+        HTTPException: _http_error,
+        Exception: handle_unexpected,
+    }
     app = Starlette(
         routes=[WebSocketRoute("/pty/{session_name}", pty_routes.terminal_socket)],
         middleware=[Middleware(BearerAuth, token=token)],
-        exception_handlers={
-            ApiError: handle_api_error,
-            HTTPException: _http_error,
-            Exception: handle_unexpected,
-        },
+        exception_handlers=dict(handlers),
         lifespan=lifespan,
     )
-    # Every HTTP request falls through to the table dispatch (Starlette still runs the lifespan).
-    app.router.default = _dispatcher(_table())
     app.state.service = service
     app.state.snapshots = snapshots
     app.state.blueprints = blueprints
     app.state.secrets = service.secrets
     app.state.objects = objects
     app.state.pty = pty
-    return app
+    dispatch = _dispatcher(_table())
+    app.router.default = dispatch  # websockets to other paths: a 404 of the same words
+    return EngineASGI(app, BearerAuth(dispatch, token=token), handlers)

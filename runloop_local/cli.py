@@ -119,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_app(service, token),
         log_level="warning",
         access_log=False,
+        proxy_headers=False,  # nothing reads the client's address; the middleware costs per request
         lifespan="on",
         timeout_graceful_shutdown=3,
     )

@@ -187,7 +187,12 @@ class LocalEngine:
         self._socket = sock
         self._port = sock.getsockname()[1]
         config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=3
+            app,
+            log_level="warning",
+            access_log=False,
+            proxy_headers=False,
+            lifespan="on",
+            timeout_graceful_shutdown=3,
         )
         server = uvicorn.Server(config)
         self._server = server

@@ -34,12 +34,37 @@ class LiveExecution:
         """Whether its start is in the database (see ``ExecutionService.run``)."""
         self.changed = Notifier()
         self.done = asyncio.Event()
+        self._end_waiters: list[asyncio.Future[None]] = []
         self._store = store
         self._memory = {s: bytearray() for s in STREAMS}
         self._memory_start = {s: 0 for s in STREAMS}
         """Byte position where the in-memory output of each stream starts."""
         self._persisted = {s: 0 for s in STREAMS}
         """Bytes of each stream already in the database."""
+
+    async def wait_done(self, timeout: float | None) -> None:
+        """Waits until the execution has ended, at most ``timeout`` seconds (None: no limit).
+
+        Cheaper than ``asyncio.wait_for(done.wait(), timeout)``, which makes a task of every
+        wait: this is on the path of every ``execute``.
+        """
+        if self.done.is_set() or timeout == 0:
+            return
+        ended: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._end_waiters.append(ended)
+        try:
+            await asyncio.wait((ended,), timeout=timeout)
+        finally:
+            if ended in self._end_waiters:
+                self._end_waiters.remove(ended)
+
+    def mark_done(self) -> None:
+        """Marks the execution ended: wakes whoever waits for it."""
+        self.done.set()
+        for ended in self._end_waiters:
+            if not ended.done():
+                ended.set_result(None)
+        self._end_waiters.clear()
 
     def on_stdout(self, data: bytes) -> None:
         """Output callback of the sandbox (stdout)."""

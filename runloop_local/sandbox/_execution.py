@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from . import _wire as wire
 from ._link import AgentLink
@@ -39,6 +40,11 @@ class Execution:
             The exit code, after every byte of output was handed to the callbacks.
         """
         return await asyncio.shield(self.done)
+
+    def add_exit_callback(self, callback: Callable[[int], None]) -> None:
+        """Calls ``callback(exit code)`` on the event loop once the command has ended."""
+
+        self.done.add_done_callback(lambda done: callback(done.result()))  # never cancelled
 
     async def write_stdin(self, data: bytes) -> None:
         """Writes to the command's standard input (ignored once the command has ended).

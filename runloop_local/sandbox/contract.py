@@ -110,6 +110,14 @@ class ExecHandle(Protocol):
         """
         ...
 
+    def add_exit_callback(self, callback: Callable[[int], None]) -> None:
+        """Calls ``callback(exit code)`` on the event loop once the command has ended.
+
+        As with :meth:`wait`, every byte of its output has been handed to the output
+        callbacks by then.
+        """
+        ...
+
     async def write_stdin(self, data: bytes) -> None:
         """Writes to the command's standard input."""
         ...
