@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
+from runloop_api import APIConnectionError
 from runloop_sdk import (
     AsyncRunloopSDK,
     BuildFailedError,
@@ -118,6 +120,40 @@ async def test_storage_objects(async_sdk: AsyncRunloopSDK, fake: FakeRunloop, tm
     assert len([o async for o in async_sdk.storage_object.list()]) == 4
     await text.delete()
     assert text.id not in fake.objects
+
+
+@pytest.fixture
+def no_retry_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries of the raw layer go at once (the failures are scripted, no server needs time)."""
+    import runloop_api._async._client_base as async_base
+    import runloop_api._sync._client_base as sync_base
+
+    for module in (async_base, sync_base):
+        monkeypatch.setattr(module, "retry_delay", lambda error, attempt: 0.0)
+
+
+async def test_object_transfers_survive_broken_connections(
+    async_sdk: AsyncRunloopSDK, fake: FakeRunloop, tmp_path: Path, no_retry_wait: None
+) -> None:
+    source = tmp_path / "data.bin"
+    source.write_bytes(b"y" * 200_000)
+    fake.fail(r"PUT /put/obj_\d+", httpx.ReadError("reset after the bytes went out"), times=2)
+    obj = await async_sdk.storage_object.upload_from_file(source)
+    assert fake.uploads[obj.id] == source.read_bytes()  # the file was read again for each attempt
+    fake.fail(r"GET /get/obj_\d+", httpx.RemoteProtocolError("cut"), times=2)
+    assert await obj.download_as_bytes() == source.read_bytes()
+
+
+def test_an_object_download_that_keeps_breaking_raises_a_typed_error(
+    sdk: RunloopSDK, fake: FakeRunloop, no_retry_wait: None
+) -> None:
+    obj = sdk.storage_object.upload_from_text("text", name="t.txt")
+    fake.fail(r"GET /get/obj_\d+", httpx.ReadError("reset"), times=10)
+    with pytest.raises(APIConnectionError, match="reset"):
+        obj.download_as_text()
+    fake.fail(r"PUT /put/obj_\d+", httpx.ConnectError("refused"), times=10)
+    with pytest.raises(APIConnectionError, match="refused"):
+        sdk.storage_object.upload_from_bytes(b"b", name="b.bin")
 
 
 async def test_secrets(async_sdk: AsyncRunloopSDK, fake: FakeRunloop) -> None:
