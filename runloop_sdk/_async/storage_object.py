@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from runloop_api import APIStatusError
+from runloop_api import APIConnectionError, APIStatusError, NotFoundError
 from runloop_api.types import ContentType, ObjectView
 
 from .._base.archive import pack_dir, read_chunks, upload_headers
@@ -72,7 +72,17 @@ class AsyncStorageObject:
 
     async def delete(self) -> None:
         """Deletes the object."""
-        await self._ctx.api.objects.delete(self._id)
+        try:
+            await self._ctx.api.objects.delete(self._id)
+        except APIConnectionError:
+            # The answer was lost, not necessarily the delete (a repeat of a done delete is a 404):
+            # the record, which stays after a delete, says whether to send it again.
+            try:
+                state = (await self.get_info()).state
+            except NotFoundError:
+                return  # a server that keeps no record of deleted objects
+            if state != "DELETED":
+                await self._ctx.api.objects.delete(self._id)
 
 
 class _FileChunks:

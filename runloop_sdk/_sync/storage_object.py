@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from runloop_api import APIStatusError
+from runloop_api import APIConnectionError, APIStatusError, NotFoundError
 from runloop_api.types import ContentType, ObjectView
 
 from .._base.archive import pack_dir, read_chunks, upload_headers
@@ -73,7 +73,17 @@ class StorageObject:
 
     def delete(self) -> None:
         """Deletes the object."""
-        self._ctx.api.objects.delete(self._id)
+        try:
+            self._ctx.api.objects.delete(self._id)
+        except APIConnectionError:
+            # The answer was lost, not necessarily the delete (a repeat of a done delete is a 404):
+            # the record, which stays after a delete, says whether to send it again.
+            try:
+                state = (self.get_info()).state
+            except NotFoundError:
+                return  # a server that keeps no record of deleted objects
+            if state != "DELETED":
+                self._ctx.api.objects.delete(self._id)
 
 
 class _FileChunks:

@@ -309,3 +309,11 @@ def test_the_read_after_a_long_poll_408_keeps_the_callers_headers(monkeypatch: p
     assert wait.headers["x-trace"] == read.headers["x-trace"] == "t-1"
     assert read.extensions["timeout"]["read"] == 3.0
     assert wait.extensions["timeout"]["read"] >= 30.0
+
+
+def test_an_execute_408_is_the_callers_answer_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    # execute is repeatable (one command_id), but a 408 says "still running": the caller decides.
+    script = Script(json_response(408, {"message": "still running"}), ok())
+    with no_sleep(monkeypatch), sync_api(script) as api, pytest.raises(RequestTimeoutError):
+        api.devboxes.execute("dbx_1", command="sleep 60", command_id="c1", optimistic_timeout=1)
+    assert len(script.requests) == 1

@@ -6,6 +6,7 @@ answers 501 for the others for now).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -127,8 +128,10 @@ def no_retry_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries of the raw layer go at once (the failures are scripted, no server needs time)."""
     import runloop_api._async._client_base as async_base
     import runloop_api._sync._client_base as sync_base
+    import runloop_sdk._async.files as async_files
+    import runloop_sdk._sync.files as sync_files
 
-    for module in (async_base, sync_base):
+    for module in (async_base, sync_base, async_files, sync_files):
         monkeypatch.setattr(module, "retry_delay", lambda error, attempt: 0.0)
 
 
@@ -154,6 +157,58 @@ def test_an_object_download_that_keeps_breaking_raises_a_typed_error(
     fake.fail(r"PUT /put/obj_\d+", httpx.ConnectError("refused"), times=10)
     with pytest.raises(APIConnectionError, match="refused"):
         sdk.storage_object.upload_from_bytes(b"b", name="b.bin")
+
+
+class _CutBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that breaks off after its first bytes, as a cut connection does."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"partial"
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"partial"
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+
+async def test_a_download_cut_in_its_body_is_sent_again(
+    async_sdk: AsyncRunloopSDK, fake: FakeRunloop, tmp_path: Path, no_retry_wait: None
+) -> None:
+    devbox = await async_sdk.devbox.create()
+    await devbox.file.write("data.bin", b"whole file" * 1000)
+    for _ in range(2):  # a response is read once: one each
+        fake.fail(r"POST /v1/devboxes/\w+/download_file", httpx.Response(200, stream=_CutBody()))
+    target = await devbox.file.download("data.bin", tmp_path / "copy.bin")
+    assert target.read_bytes() == b"whole file" * 1000
+    fake.fail(r"POST /v1/devboxes/\w+/download_file", httpx.Response(200, stream=_CutBody()))
+    assert await devbox.file.read_bytes("data.bin") == b"whole file" * 1000
+
+
+def test_a_download_that_keeps_breaking_raises_a_typed_error(
+    sdk: RunloopSDK, fake: FakeRunloop, no_retry_wait: None
+) -> None:
+    devbox = sdk.devbox.create()
+    devbox.file.write("data.bin", b"x")
+    for _ in range(3):  # max_retries 2: three attempts
+        fake.fail(r"POST /v1/devboxes/\w+/download_file", httpx.Response(200, stream=_CutBody()))
+    with pytest.raises(APIConnectionError, match="broke off"):
+        devbox.file.read_bytes("data.bin")
+    assert devbox.file.read_bytes("data.bin") == b"x"
+
+
+def test_an_object_delete_whose_answer_was_lost_is_not_sent_twice(
+    sdk: RunloopSDK, fake: FakeRunloop, no_retry_wait: None
+) -> None:
+    done = sdk.storage_object.upload_from_text("a", name="a.txt")
+    fake.objects[done.id]["state"] = "DELETED"  # the server deleted it; the answer is lost on the way
+    fake.fail(r"POST /v1/objects/\w+/delete", httpx.RemoteProtocolError("cut"))
+    done.delete()
+    assert fake.paths().count(f"POST /v1/objects/{done.id}/delete") == 1
+    pending = sdk.storage_object.upload_from_text("b", name="b.txt")
+    fake.fail(r"POST /v1/objects/\w+/delete", httpx.ReadError("reset"))  # the delete never arrived
+    pending.delete()
+    assert pending.id not in fake.objects
+    assert fake.paths().count(f"POST /v1/objects/{pending.id}/delete") == 2
 
 
 async def test_secrets(async_sdk: AsyncRunloopSDK, fake: FakeRunloop) -> None:
