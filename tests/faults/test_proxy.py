@@ -38,14 +38,14 @@ def test_a_cut_ends_the_answer_after_its_bytes_and_a_reset_breaks_the_connection
     engine: LocalEngine,
 ) -> None:
     headers = {"Authorization": f"Bearer {engine.token}"}
-    script = [Fate("cut", 20), Fate("reset", 0), Fate("pass")]
+    script = [Fate("cut", 20), Fate("reset", 0), Fate("pass")]  # a reset at once may beat the connect
     with (
         FaultProxy(engine.base_url, fault_rate=0.0, script=script) as proxy,
         httpx.Client(base_url=proxy.base_url, headers=headers) as http,
     ):
         with pytest.raises(httpx.RemoteProtocolError):
             http.get("/v1/devboxes")
-        with pytest.raises((httpx.ReadError, httpx.RemoteProtocolError)):
+        with pytest.raises((httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectError)):
             http.get("/v1/devboxes")
         assert http.get("/v1/devboxes").status_code == 200
         assert http.get("/v1/devboxes").status_code == 200  # the same passing connection
