@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -22,7 +22,13 @@ from .executions import routes as execution_routes
 from .files import routes as file_routes
 from .http.asgi import EngineASGI, ErrorHandlers
 from .http.auth import BearerAuth
-from .http.errors import ApiError, error_response, handle_api_error, handle_unexpected
+from .http.errors import (
+    ApiError,
+    error_response,
+    handle_api_error,
+    handle_client_disconnect,
+    handle_unexpected,
+)
 from .http.idempotency import Idempotency
 from .http.requests import Endpoint, Routes
 from .http.routing import RouteTable
@@ -145,6 +151,7 @@ def build_app(service: DevboxService, token: str) -> EngineASGI:
     handlers: ErrorHandlers = {
         ApiError: handle_api_error,
         HTTPException: _http_error,
+        ClientDisconnect: handle_client_disconnect,
         Exception: handle_unexpected,
     }
     app = Starlette(

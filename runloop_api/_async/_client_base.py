@@ -223,8 +223,11 @@ class AsyncAPIClient:
         on to :meth:`build_request`) marks a call the server may hold open.
         """
         request = self.build_request(method, path, **build)
+        # A 408 from a call the server holds (a long-poll, an optimistic execute) means "not yet":
+        # the caller's answer, never a failure to retry.
+        holds = fallback_path is not None or bool(build.get("long_poll"))
         try:
-            response = await self.send(request, idempotent=idempotent, long_poll=fallback_path is not None)
+            response = await self.send(request, idempotent=idempotent, long_poll=holds)
         except RequestTimeoutError:
             if fallback_path is None:
                 raise

@@ -33,8 +33,10 @@ def should_retry(error: BaseException, *, idempotent: bool, long_poll: bool = Fa
 
     Args:
         error: The error the attempt raised.
-        idempotent: True when repeating the request cannot change anything twice (GETs and
-            read-only POSTs such as file reads).
+        idempotent: True when repeating the request cannot change anything twice: GETs,
+            read-only POSTs such as file reads, creates the server runs once per idempotency key
+            (every attempt of a call carries the same ``x-request-id``), ``execute`` (once per
+            ``command_id``) and POSTs whose repeat leaves the same state (shutdown, file writes).
         long_poll: True for wait_for_status calls, where a 408 is an answer, not a failure.
 
     Returns:

@@ -21,7 +21,16 @@ from runloop_api.types import (
 
 from ..devboxes.service import DevboxService
 from ..http.errors import ApiError, bad_request
-from ..http.requests import Routes, app_state, check_enum, json_body, query_value, respond, wait_request
+from ..http.requests import (
+    Routes,
+    app_state,
+    check_enum,
+    idempotent,
+    json_body,
+    query_value,
+    respond,
+    wait_request,
+)
 from .records import ExecutionRecord
 from .rules import check_shell_name, parse_last_n, parse_offset
 
@@ -63,10 +72,15 @@ async def execute(request: Request) -> Response:
 async def execute_async(request: Request) -> Response:
     body = await json_body(request, DevboxCreateExecutionParameters)
     svc = service(request)
-    rec, _ = await svc.execs.run(
-        request.path_params["id"], body.command, hold=0, shell_name=_shell(body.shell_name)
-    )
-    return respond(svc.execs.view(rec, None))
+    devbox_id = request.path_params["id"]
+
+    async def start() -> str:
+        rec, _ = await svc.execs.run(devbox_id, body.command, hold=0, shell_name=_shell(body.shell_name))
+        return rec.id
+
+    # Once per x-request-id: a retry of a start whose answer was cut off answers the same execution.
+    execution_id = await idempotent(request, "execAsyncCommand", start)
+    return respond(svc.execs.view(svc.execs.record(devbox_id, execution_id), None))
 
 
 async def execute_sync(request: Request) -> Response:

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from pydantic import ValidationError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "not_found",
     "validation_message",
     "handle_api_error",
+    "handle_client_disconnect",
     "handle_unexpected",
 ]
 
@@ -74,6 +75,17 @@ async def handle_api_error(request: Request, exc: Exception) -> Response:
     """Starlette handler of :class:`ApiError`."""
     assert isinstance(exc, ApiError)
     return error_response(exc.status, exc.message)
+
+
+async def handle_client_disconnect(request: Request, exc: Exception) -> Response:
+    """Starlette handler of a client that went away before its request's body arrived.
+
+    Not a bug of the engine (a dropped connection, a client that gave up): nothing was done, and
+    the answer reaches nobody. It is logged at debug level, never as an unexpected error.
+    """
+    assert isinstance(exc, ClientDisconnect)
+    log.debug("client went away during %s %s", request.method, request.url.path)
+    return error_response(400, "the client disconnected before its request's body arrived")
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
+
+from runloop_api import APIConnectionError, AsyncBinaryResponse
+from runloop_api._base.retry import retry_delay
 
 from ._context import AsyncClientContext
+
+T = TypeVar("T")
 
 __all__ = ["AsyncFileInterface"]
 
@@ -38,8 +45,7 @@ class AsyncFileInterface:
         Returns:
             Its contents.
         """
-        response = await self._ctx.api.devboxes.download_file(self._devbox_id, path=path)
-        return await response.read()
+        return await self._download(path, AsyncBinaryResponse.read)
 
     async def write(self, path: str, contents: str | bytes) -> None:
         """Writes a file, replacing it; text is written as UTF-8, bytes exactly.
@@ -75,5 +81,19 @@ class AsyncFileInterface:
         Returns:
             The local path written.
         """
-        response = await self._ctx.api.devboxes.download_file(self._devbox_id, path=path)
-        return await response.write_to_file(destination)
+        return await self._download(path, lambda response: response.write_to_file(destination))
+
+    async def _download(self, path: str, consume: Callable[[AsyncBinaryResponse], Awaitable[T]]) -> T:
+        """Downloads ``path`` and hands the open answer to ``consume``, again from the start when
+        the connection broke in the middle of the body (the raw layer retries only until the
+        answer begins; a download is a read, so it is repeated up to the client's max_retries)."""
+        attempt = 0
+        while True:
+            response = await self._ctx.api.devboxes.download_file(self._devbox_id, path=path)
+            try:
+                return await consume(response)
+            except APIConnectionError as error:
+                attempt += 1
+                if attempt > self._ctx.api.max_retries:
+                    raise
+                await asyncio.sleep(retry_delay(error, attempt))

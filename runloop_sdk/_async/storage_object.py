@@ -6,6 +6,9 @@ import os
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
+import httpx
+
+from runloop_api import APIConnectionError, APIStatusError, NotFoundError
 from runloop_api.types import ContentType, ObjectView
 
 from .._base.archive import pack_dir, read_chunks, upload_headers
@@ -53,11 +56,14 @@ class AsyncStorageObject:
         url = await self.download_url()
         headers = upload_headers(url, self._ctx.api.base_url, self._ctx.api.bearer_token, None, 0)
         headers.pop("Content-Length")
-        response = await self._ctx.api.http_client.get(url, headers=headers)
-        if response.status_code >= 400:
+        # Through the raw layer: retried like any read, and a broken connection is an APIConnectionError.
+        request = httpx.Request("GET", url, headers=headers)
+        try:
+            response = await self._ctx.api.send(request, idempotent=True)
+        except APIStatusError as error:
             raise SDKError(
-                f"download of object {self._id} failed: HTTP {response.status_code} {response.text[:200]}"
-            )
+                f"download of object {self._id} failed: HTTP {error.status_code} {error.message}"
+            ) from error
         return response.content
 
     async def download_as_text(self, encoding: str = "utf-8") -> str:
@@ -66,12 +72,28 @@ class AsyncStorageObject:
 
     async def delete(self) -> None:
         """Deletes the object."""
-        await self._ctx.api.objects.delete(self._id)
+        try:
+            await self._ctx.api.objects.delete(self._id)
+        except APIConnectionError:
+            # The answer was lost, not necessarily the delete (a repeat of a done delete is a 404):
+            # the record, which stays after a delete, says whether to send it again.
+            try:
+                state = (await self.get_info()).state
+            except NotFoundError:
+                return  # a server that keeps no record of deleted objects
+            if state != "DELETED":
+                await self._ctx.api.objects.delete(self._id)
 
 
-async def _chunks(path: Path) -> AsyncIterator[bytes]:
-    for chunk in read_chunks(path):
-        yield chunk
+class _FileChunks:
+    """A file's bytes, read anew each time they are iterated (httpx sends a generator only once)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in read_chunks(self._path):
+            yield chunk
 
 
 async def upload_object(
@@ -98,12 +120,16 @@ async def upload_object(
     headers = upload_headers(
         view.upload_url, ctx.api.base_url, ctx.api.bearer_token, view.upload_headers, size
     )
-    content = data if data is not None else _chunks(Path(os.fspath(path or "")))
-    response = await ctx.api.http_client.put(view.upload_url, content=content, headers=headers)
-    if response.status_code >= 400:
+    content = data if data is not None else _FileChunks(Path(os.fspath(path or "")))
+    # Putting the same bytes again leaves the same object, so the PUT is retried like a read (the
+    # file is read anew for each attempt); a broken connection is an APIConnectionError.
+    request = httpx.Request("PUT", view.upload_url, content=content, headers=headers)
+    try:
+        await ctx.api.send(request, idempotent=True)
+    except APIStatusError as error:
         raise SDKError(
-            f"upload of object {view.id} failed: HTTP {response.status_code} {response.text[:200]}"
-        )
+            f"upload of object {view.id} failed: HTTP {error.status_code} {error.message}"
+        ) from error
     await ctx.api.objects.complete(view.id)
     return AsyncStorageObject(ctx, view.id)
 

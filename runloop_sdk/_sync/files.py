@@ -4,10 +4,17 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
+
+from runloop_api import APIConnectionError, BinaryResponse
+from runloop_api._base.retry import retry_delay
 
 from ._context import ClientContext
+
+T = TypeVar("T")
 
 __all__ = ["FileInterface"]
 
@@ -39,8 +46,7 @@ class FileInterface:
         Returns:
             Its contents.
         """
-        response = self._ctx.api.devboxes.download_file(self._devbox_id, path=path)
-        return response.read()
+        return self._download(path, BinaryResponse.read)
 
     def write(self, path: str, contents: str | bytes) -> None:
         """Writes a file, replacing it; text is written as UTF-8, bytes exactly.
@@ -74,5 +80,19 @@ class FileInterface:
         Returns:
             The local path written.
         """
-        response = self._ctx.api.devboxes.download_file(self._devbox_id, path=path)
-        return response.write_to_file(destination)
+        return self._download(path, lambda response: response.write_to_file(destination))
+
+    def _download(self, path: str, consume: Callable[[BinaryResponse], T]) -> T:
+        """Downloads ``path`` and hands the open answer to ``consume``, again from the start when
+        the connection broke in the middle of the body (the raw layer retries only until the
+        answer begins; a download is a read, so it is repeated up to the client's max_retries)."""
+        attempt = 0
+        while True:
+            response = self._ctx.api.devboxes.download_file(self._devbox_id, path=path)
+            try:
+                return consume(response)
+            except APIConnectionError as error:
+                attempt += 1
+                if attempt > self._ctx.api.max_retries:
+                    raise
+                time.sleep(retry_delay(error, attempt))

@@ -39,6 +39,28 @@ READ_ONLY_POSTS = {
     "previewImage",
 }
 
+# POSTs that cannot act twice however often they are sent, so they are retried like reads:
+# - creates the server runs once per idempotency key (``x-request-id``: one per call, the same on
+#   every retry of it; see runloop_local/http/idempotency.py), so a create whose answer was cut
+#   off is sent again and answers the resource the first attempt made;
+# - executeCommand, which the server runs once per ``command_id`` (a required body field);
+# - operations whose repeat leaves the same state as one call (shutting down a devbox that is
+#   already shut down; writing the same bytes to the same file again).
+REPEATABLE_POSTS = {
+    "createDevbox",
+    "createAndAwaitRunning",
+    "createObject",
+    "createDiskSnapshot",
+    "createDiskSnapshotAsync",
+    "createSecret",
+    "createBlueprint",
+    "execAsyncCommand",
+    "executeCommand",
+    "shutdownDevbox",
+    "devboxWriteFileContents",
+    "devboxUploadFile",
+}
+
 # Long-polls: where the current state is read when the server answers 408 ("not yet").
 LONG_POLL_FALLBACKS = {
     "waitForDevboxStatus": "/v1/devboxes/{id}",
@@ -155,6 +177,9 @@ def collect_operations(spec: dict[str, Any]) -> list[Operation]:
             if not IN_SCOPE_TAGS & set(op.get("tags", [])):
                 continue
             ops.append(_operation(spec, path, method.upper(), op))
+    unknown = (READ_ONLY_POSTS | REPEATABLE_POSTS) - {o.operation_id for o in ops}
+    if unknown:
+        raise SystemExit(f"operations named for retries but not in the spec: {sorted(unknown)}")
     return sorted(ops, key=lambda o: (o.path, o.method))
 
 
@@ -171,7 +196,7 @@ def _operation(spec: dict[str, Any], path: str, method: str, op: dict[str, Any])
         namespace=namespace,
         name=name,
         aliases=[_split(a) for a in aliases],
-        idempotent=method == "GET" or op["operationId"] in READ_ONLY_POSTS,
+        idempotent=method == "GET" or op["operationId"] in READ_ONLY_POSTS | REPEATABLE_POSTS,
         long_poll_fallback=LONG_POLL_FALLBACKS.get(op["operationId"]),
         deprecated=bool(op.get("deprecated")),
     )

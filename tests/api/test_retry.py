@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -83,21 +85,113 @@ async def test_retry_after_is_honoured_async(monkeypatch: pytest.MonkeyPatch) ->
     assert len(script.requests) == 3
 
 
-@pytest.mark.parametrize(
-    "failure",
-    [
-        httpx.ReadError("connection reset after the request was sent"),
-        httpx.RemoteProtocolError("server disconnected without a response"),
-        httpx.ReadTimeout("no answer"),
-        json_response(502, {"message": "bad gateway"}),
-        json_response(504, {"message": "gateway timeout"}),
-        json_response(408, {"message": "request timeout"}),
-    ],
-    ids=["read-error", "disconnect", "read-timeout", "502", "504", "408"],
-)
-def test_create_is_not_repeated_when_the_server_may_have_acted(
+AFTER_SENDING = [
+    httpx.ReadError("connection reset after the request was sent"),
+    httpx.RemoteProtocolError("server disconnected without a response"),
+    httpx.ReadTimeout("no answer"),
+    json_response(502, {"message": "bad gateway"}),
+    json_response(504, {"message": "gateway timeout"}),
+]
+AFTER_SENDING_IDS = ["read-error", "disconnect", "read-timeout", "502", "504"]
+
+
+@pytest.mark.parametrize("failure", AFTER_SENDING, ids=AFTER_SENDING_IDS)
+def test_a_keyed_create_is_repeated_with_its_key_when_the_server_may_have_acted(
     failure: httpx.Response | Exception, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The server runs a create once per x-request-id: the repeat answers what the first made.
+    script = Script(failure, failure if isinstance(failure, Exception) else json_response(502, {}), ok())
+    with no_sleep(monkeypatch), sync_api(script, max_retries=3) as api:
+        view = api.devboxes.create(name="once")
+    assert view.id == "dbx_1"
+    assert script.paths == ["POST /v1/devboxes"] * 3
+    keys = {r.headers["x-request-id"] for r in script.requests}
+    assert len(keys) == 1 and keys.pop().startswith("rl-")
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (
+            lambda api: api.devboxes.create_and_await_running(name="a"),
+            "/v1/devboxes/create_and_await_running",
+        ),
+        (lambda api: api.devboxes.snapshot_disk("dbx_1"), "/v1/devboxes/dbx_1/snapshot_disk"),
+        (lambda api: api.devboxes.snapshot_disk_async("dbx_1"), "/v1/devboxes/dbx_1/snapshot_disk_async"),
+        (lambda api: api.objects.create(name="o", content_type="text"), "/v1/objects"),
+        (lambda api: api.blueprints.create(name="b"), "/v1/blueprints"),
+        (lambda api: api.secrets.create(name="S", value="v"), "/v1/secrets"),
+        (
+            lambda api: api.devboxes.executions.execute_async("dbx_1", command="ls"),
+            "/v1/devboxes/dbx_1/execute_async",
+        ),
+        (
+            lambda api: api.devboxes.execute("dbx_1", command="ls", command_id="c1"),
+            "/v1/devboxes/dbx_1/execute",
+        ),
+        (lambda api: api.devboxes.shutdown("dbx_1"), "/v1/devboxes/dbx_1/shutdown"),
+        (
+            lambda api: api.devboxes.write_file_contents("dbx_1", file_path="a", contents="x"),
+            "/v1/devboxes/dbx_1/write_file_contents",
+        ),
+        (
+            lambda api: api.devboxes.upload_file("dbx_1", path="a", file=b"bytes"),
+            "/v1/devboxes/dbx_1/upload_file",
+        ),
+    ],
+    ids=[
+        "create-and-await",
+        "snapshot",
+        "snapshot-async",
+        "object",
+        "blueprint",
+        "secret",
+        "exec-async",
+        "execute",
+        "shutdown",
+        "write-file",
+        "upload-file",
+    ],
+)
+def test_repeatable_posts_are_sent_again_after_a_cut_answer_with_one_key(
+    call: Any, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        answers.append(request)
+        return httpx.Response(599)  # never parsed: the test only looks at what was sent
+
+    script = Script(httpx.RemoteProtocolError("cut"), httpx.ReadError("reset"), answer)
+    with no_sleep(monkeypatch), sync_api(script, max_retries=2) as api, pytest.raises(InternalServerError):
+        call(api)
+    assert len(script.requests) == 3
+    assert len({r.headers["x-request-id"] for r in script.requests}) == 1
+    assert len({r.read() for r in script.requests}) == 1  # the same body each time (uploads too)
+    assert script.requests[0].url.path == path
+
+
+def test_a_callers_idempotency_key_is_kept_on_every_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = Script(httpx.ReadError("reset"), httpx.RemoteProtocolError("cut"), ok())
+    with no_sleep(monkeypatch), sync_api(script) as api:
+        api.devboxes.create(name="a", idempotency_key="my-create")
+    assert [r.headers["x-request-id"] for r in script.requests] == ["my-create"] * 3
+
+
+async def test_an_async_keyed_create_is_repeated_after_a_reset(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = Script(httpx.ReadError("reset"), ok())
+    with no_sleep(monkeypatch):
+        async with async_api(script) as api:
+            view = await api.devboxes.create(name="a")
+    assert view.id == "dbx_1"
+    assert len({r.headers["x-request-id"] for r in script.requests}) == 1 and len(script.requests) == 2
+
+
+@pytest.mark.parametrize("failure", [*AFTER_SENDING, json_response(408, {})], ids=[*AFTER_SENDING_IDS, "408"])
+def test_a_change_without_a_key_is_not_repeated_when_the_server_may_have_acted(
+    failure: httpx.Response | Exception, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Suspending runs again on a repeat (the server keeps no key for it): sent once only.
     script = Script(failure, ok())
     api = sync_api(script, max_retries=3)
     with (
@@ -105,8 +199,8 @@ def test_create_is_not_repeated_when_the_server_may_have_acted(
         api,
         pytest.raises((APIConnectionError, InternalServerError, RequestTimeoutError)),
     ):
-        api.devboxes.create(name="once")
-    assert script.paths == ["POST /v1/devboxes"]
+        api.devboxes.suspend("dbx_1")
+    assert script.paths == ["POST /v1/devboxes/dbx_1/suspend"]
 
 
 @pytest.mark.parametrize(
@@ -215,3 +309,11 @@ def test_the_read_after_a_long_poll_408_keeps_the_callers_headers(monkeypatch: p
     assert wait.headers["x-trace"] == read.headers["x-trace"] == "t-1"
     assert read.extensions["timeout"]["read"] == 3.0
     assert wait.extensions["timeout"]["read"] >= 30.0
+
+
+def test_an_execute_408_is_the_callers_answer_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    # execute is repeatable (one command_id), but a 408 says "still running": the caller decides.
+    script = Script(json_response(408, {"message": "still running"}), ok())
+    with no_sleep(monkeypatch), sync_api(script) as api, pytest.raises(RequestTimeoutError):
+        api.devboxes.execute("dbx_1", command="sleep 60", command_id="c1", optimistic_timeout=1)
+    assert len(script.requests) == 1

@@ -98,3 +98,17 @@ def test_keys_survive_a_restart(tmp_path: Path) -> None:
         RunloopAPI(base_url=second.base_url, bearer_token="t") as api,
     ):
         assert api.devboxes.create(name="before", idempotency_key=key).id == made
+
+
+def test_a_repeated_execute_async_answers_the_first_execution(
+    api: RunloopAPI, new_devbox: Callable[..., DevboxView]
+) -> None:
+    box = new_devbox()
+    key = _key()
+    first = api.devboxes.executions.execute_async(box.id, command="echo once >> runs", idempotency_key=key)
+    again = api.devboxes.executions.execute_async(box.id, command="echo once >> runs", idempotency_key=key)
+    assert again.execution_id == first.execution_id
+    api.devboxes.executions.wait_for_status(first.execution_id, devbox_id=box.id, statuses=["completed"])
+    other = api.devboxes.executions.execute_async(box.id, command="true", idempotency_key=_key())
+    assert other.execution_id != first.execution_id
+    assert api.devboxes.read_file_contents(box.id, file_path="runs") == "once\n"

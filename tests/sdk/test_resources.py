@@ -6,10 +6,13 @@ answers 501 for the others for now).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from runloop_api import APIConnectionError
 from runloop_sdk import (
     AsyncRunloopSDK,
     BuildFailedError,
@@ -118,6 +121,94 @@ async def test_storage_objects(async_sdk: AsyncRunloopSDK, fake: FakeRunloop, tm
     assert len([o async for o in async_sdk.storage_object.list()]) == 4
     await text.delete()
     assert text.id not in fake.objects
+
+
+@pytest.fixture
+def no_retry_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries of the raw layer go at once (the failures are scripted, no server needs time)."""
+    import runloop_api._async._client_base as async_base
+    import runloop_api._sync._client_base as sync_base
+    import runloop_sdk._async.files as async_files
+    import runloop_sdk._sync.files as sync_files
+
+    for module in (async_base, sync_base, async_files, sync_files):
+        monkeypatch.setattr(module, "retry_delay", lambda error, attempt: 0.0)
+
+
+async def test_object_transfers_survive_broken_connections(
+    async_sdk: AsyncRunloopSDK, fake: FakeRunloop, tmp_path: Path, no_retry_wait: None
+) -> None:
+    source = tmp_path / "data.bin"
+    source.write_bytes(b"y" * 200_000)
+    fake.fail(r"PUT /put/obj_\d+", httpx.ReadError("reset after the bytes went out"), times=2)
+    obj = await async_sdk.storage_object.upload_from_file(source)
+    assert fake.uploads[obj.id] == source.read_bytes()  # the file was read again for each attempt
+    fake.fail(r"GET /get/obj_\d+", httpx.RemoteProtocolError("cut"), times=2)
+    assert await obj.download_as_bytes() == source.read_bytes()
+
+
+def test_an_object_download_that_keeps_breaking_raises_a_typed_error(
+    sdk: RunloopSDK, fake: FakeRunloop, no_retry_wait: None
+) -> None:
+    obj = sdk.storage_object.upload_from_text("text", name="t.txt")
+    fake.fail(r"GET /get/obj_\d+", httpx.ReadError("reset"), times=10)
+    with pytest.raises(APIConnectionError, match="reset"):
+        obj.download_as_text()
+    fake.fail(r"PUT /put/obj_\d+", httpx.ConnectError("refused"), times=10)
+    with pytest.raises(APIConnectionError, match="refused"):
+        sdk.storage_object.upload_from_bytes(b"b", name="b.bin")
+
+
+class _CutBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that breaks off after its first bytes, as a cut connection does."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"partial"
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"partial"
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+
+async def test_a_download_cut_in_its_body_is_sent_again(
+    async_sdk: AsyncRunloopSDK, fake: FakeRunloop, tmp_path: Path, no_retry_wait: None
+) -> None:
+    devbox = await async_sdk.devbox.create()
+    await devbox.file.write("data.bin", b"whole file" * 1000)
+    for _ in range(2):  # a response is read once: one each
+        fake.fail(r"POST /v1/devboxes/\w+/download_file", httpx.Response(200, stream=_CutBody()))
+    target = await devbox.file.download("data.bin", tmp_path / "copy.bin")
+    assert target.read_bytes() == b"whole file" * 1000
+    fake.fail(r"POST /v1/devboxes/\w+/download_file", httpx.Response(200, stream=_CutBody()))
+    assert await devbox.file.read_bytes("data.bin") == b"whole file" * 1000
+
+
+def test_a_download_that_keeps_breaking_raises_a_typed_error(
+    sdk: RunloopSDK, fake: FakeRunloop, no_retry_wait: None
+) -> None:
+    devbox = sdk.devbox.create()
+    devbox.file.write("data.bin", b"x")
+    for _ in range(3):  # max_retries 2: three attempts
+        fake.fail(r"POST /v1/devboxes/\w+/download_file", httpx.Response(200, stream=_CutBody()))
+    with pytest.raises(APIConnectionError, match="broke off"):
+        devbox.file.read_bytes("data.bin")
+    assert devbox.file.read_bytes("data.bin") == b"x"
+
+
+def test_an_object_delete_whose_answer_was_lost_is_not_sent_twice(
+    sdk: RunloopSDK, fake: FakeRunloop, no_retry_wait: None
+) -> None:
+    done = sdk.storage_object.upload_from_text("a", name="a.txt")
+    fake.objects[done.id]["state"] = "DELETED"  # the server deleted it; the answer is lost on the way
+    fake.fail(r"POST /v1/objects/\w+/delete", httpx.RemoteProtocolError("cut"))
+    done.delete()
+    assert fake.paths().count(f"POST /v1/objects/{done.id}/delete") == 1
+    pending = sdk.storage_object.upload_from_text("b", name="b.txt")
+    fake.fail(r"POST /v1/objects/\w+/delete", httpx.ReadError("reset"))  # the delete never arrived
+    pending.delete()
+    assert pending.id not in fake.objects
+    assert fake.paths().count(f"POST /v1/objects/{pending.id}/delete") == 2
 
 
 async def test_secrets(async_sdk: AsyncRunloopSDK, fake: FakeRunloop) -> None:

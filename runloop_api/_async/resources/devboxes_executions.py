@@ -295,7 +295,7 @@ class AsyncExecutionsResource:
             "POST",
             f"/v1/devboxes/{path_param('id', id)}/execute_async",
             cast_to=DevboxAsyncExecutionDetailView,
-            idempotent=False,
+            idempotent=True,
             extra_headers=extra_headers,
             timeout=timeout,
             idempotency_key=idempotency_key,

@@ -116,7 +116,7 @@ class AsyncObjectsResource:
             "POST",
             "/v1/objects",
             cast_to=ObjectView,
-            idempotent=False,
+            idempotent=True,
             extra_headers=extra_headers,
             timeout=timeout,
             idempotency_key=idempotency_key,

@@ -134,7 +134,7 @@ class BlueprintsResource:
             "POST",
             "/v1/blueprints",
             cast_to=BlueprintView,
-            idempotent=False,
+            idempotent=True,
             extra_headers=extra_headers,
             timeout=timeout,
             idempotency_key=idempotency_key,

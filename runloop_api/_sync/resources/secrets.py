@@ -81,7 +81,7 @@ class SecretsResource:
             "POST",
             "/v1/secrets",
             cast_to=SecretView,
-            idempotent=False,
+            idempotent=True,
             extra_headers=extra_headers,
             timeout=timeout,
             idempotency_key=idempotency_key,
