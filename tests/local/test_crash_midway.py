@@ -30,6 +30,7 @@ from runloop_local.blueprints.records import BlueprintStore
 from runloop_local.devboxes.rules import ACTIVE_STATUSES
 from runloop_local.devboxes.store import Store
 from runloop_local.files.service import replace_file
+from runloop_local.sandbox import Isolation
 from runloop_local.sandbox.mounts import unmount
 from runloop_local.snapshots.records import SnapshotStore
 
@@ -120,15 +121,15 @@ class _Served:
     base_url: str
     token: str
 
-    def kill_9(self) -> list[str]:
+    def kill_9(self, *, freeze: bool = True) -> list[str]:
         """SIGKILLs the engine; returns the processes it had started that are still alive 3 s on.
 
-        They are stopped (SIGSTOP) first, so none ends on its own meanwhile (a copy that would
-        finish anyway, say): only what the engine's death ends is gone. Survivors are then
-        killed, not to outlive the test.
+        With ``freeze`` they are stopped (SIGSTOP) first, so none ends on its own meanwhile (a
+        copy that would finish anyway, say): only what the engine's death ends is gone.
+        Survivors are then killed, not to outlive the test.
         """
         tree = _descendants(self.proc.pid)
-        for pid in tree:
+        for pid in tree if freeze else ():
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGSTOP)
         self.proc.kill()
@@ -144,8 +145,8 @@ class _Served:
 
 
 @contextlib.contextmanager
-def _served(data_dir: Path) -> Iterator[_Served]:
-    proc, base_url, token = _serve(data_dir)
+def _served(data_dir: Path, *extra: str) -> Iterator[_Served]:
+    proc, base_url, token = _serve(data_dir, *extra)
     assert proc.stdout is not None
     out = proc.stdout
     # Nobody reads the engine's output otherwise: a full pipe would stall it.
@@ -164,13 +165,13 @@ def _served(data_dir: Path) -> Iterator[_Served]:
 
 
 @contextlib.contextmanager
-def _restarted(data_dir: Path) -> Iterator[RunloopAPI]:
+def _restarted(data_dir: Path, isolation: Isolation = "auto") -> Iterator[RunloopAPI]:
     """The engine started again on ``data_dir`` (in this process); checks what its start cleaned."""
     with (
-        LocalEngine(data_dir) as engine,
+        LocalEngine(data_dir, isolation=isolation) as engine,
         RunloopAPI(base_url=engine.base_url, bearer_token=engine.token, max_retries=0) as api,
     ):
-        if engine.writable_roots is not None:
+        if engine.writable_roots is not None and isolation != "none":
             pytest.skip(f"no writable roots on this machine: {engine.writable_roots}")
         assert _mounts(data_dir) == []  # no devbox runs yet: whatever was mounted is gone
         assert not list((data_dir / "layers" / ".staging").glob("*"))
@@ -390,19 +391,23 @@ def _is_line_prefix(text: str) -> bool:
     return f"line {len(whole) + 1}".startswith(last)
 
 
-def test_a_streamed_exec_cut_by_kill_9_is_recorded_killed_with_the_output_it_had(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    with _served(data_dir) as served:
+@pytest.mark.parametrize("isolation", ["auto", "none"])
+def test_a_streamed_exec_cut_by_kill_9_is_recorded_killed_with_the_output_it_had(
+    tmp_path: Path, isolation: Isolation
+) -> None:
+    data_dir = tmp_path / "data"  # without bubblewrap, the agent ends its commands at its stdin's end
+    with _served(data_dir, "--isolation", isolation) as served:
         box = served.api.devboxes.create_and_await_running(name="stream")
         run = served.api.devboxes.executions.execute_async(box.id, command=LINES)
         seen = ""
         for chunk in served.api.devboxes.executions.stream_stdout_updates(run.execution_id, devbox_id=box.id):
             seen += chunk.output
             if seen.count("\n") >= 3000:  # mid-stream: the command prints on
-                assert served.kill_9() == []
+                # Unsandboxed, the agent ends the commands when the engine's pipe closes: it must run.
+                assert served.kill_9(freeze=isolation != "none") == []
                 break  # (the stream would reconnect a while before it gives up)
     assert _is_line_prefix(seen)
-    with _restarted(data_dir) as api:
+    with _restarted(data_dir, isolation) as api:
         got = api.devboxes.executions.retrieve(run.execution_id, devbox_id=box.id, last_n="0")
         assert (got.status, got.exit_status) == ("completed", 137)
         stored = got.stdout or ""
