@@ -138,6 +138,9 @@ def build_app(service: DevboxService, token: str) -> EngineASGI:
         blueprints.start()
         objects.start()
         pty.start()
+        # Every record that holds layers is open now: layers none holds (a killed engine's
+        # half-taken snapshot, a cut build's steps) go.
+        await service.images.collect_garbage()
         try:
             yield
         finally:

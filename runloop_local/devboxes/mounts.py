@@ -22,6 +22,7 @@ from ..files.service import write_file_mounts
 from ..http.errors import ApiError
 from ..images.tree_copy import chown_tree
 from ..objects.service import ObjectService
+from ..sandbox.host_commands import dies_with_engine
 
 __all__ = ["GIT_BASE_ENV", "MountError", "apply_mounts", "install_commands"]
 
@@ -113,8 +114,7 @@ async def _git(*args: str, secret: str | None) -> None:
         "HOME": "/nonexistent",
     }
     process = await asyncio.create_subprocess_exec(
-        "git",
-        *args,
+        *dies_with_engine(["git", *args]),
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,

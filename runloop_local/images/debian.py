@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..sandbox.etc_users import with_group, with_user
+from ..sandbox.host_commands import dies_with_engine
 
 __all__ = ["DEBIAN_SUITES", "DebianBases", "debian_suite"]
 
@@ -88,12 +89,16 @@ class DebianBases:
         shutil.rmtree(staging, ignore_errors=True)
         log(f"building a Debian {suite} base with mmdebstrap (once per machine; about half a minute)")
         process = await asyncio.create_subprocess_exec(
-            "mmdebstrap",
-            "--variant=minbase",
-            f"--include={INCLUDE}",
-            "--skip=output/mknod",
-            suite,
-            str(staging),
+            *dies_with_engine(
+                [
+                    "mmdebstrap",
+                    "--variant=minbase",
+                    f"--include={INCLUDE}",
+                    "--skip=output/mknod",
+                    suite,
+                    str(staging),
+                ]
+            ),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,

@@ -11,6 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
+from ..sandbox.host_commands import dies_with_engine
+
 __all__ = ["CopyError", "chown_tree", "copy_tree", "remove_tree", "tree_size"]
 
 _CP = shutil.which("cp")
@@ -39,12 +41,7 @@ async def copy_tree(src: Path, dst: Path) -> None:
             raise CopyError(str(exc)) from None
         return
     process = await asyncio.create_subprocess_exec(
-        _CP,
-        "-a",
-        "--reflink=auto",
-        "--",
-        str(src),
-        str(dst),
+        *dies_with_engine([_CP, "-a", "--reflink=auto", "--", str(src), str(dst)]),
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,

@@ -73,7 +73,8 @@ class SnapshotService:
     def start(self) -> None:
         """Opens the records; reports snapshots a previous engine left in progress as failed.
 
-        Also removes files no complete snapshot owns (staging copies, half-deleted snapshots).
+        Also removes files no complete snapshot owns (staging copies, half-deleted snapshots);
+        a failed snapshot's layer goes with the engine's first layer collection.
         """
         self._store = SnapshotStore(self.devboxes.data_dir / "engine.sqlite3")
         for rec in self.store.with_status("in_progress"):
@@ -175,12 +176,10 @@ class SnapshotService:
             self._check_still_wanted(rec)
         except (CopyError, OSError) as exc:
             log.warning("snapshot %s of devbox %s failed: %s", rec.id, devbox.id, exc)
-            rec.layers = []
             self._fail(rec, f"copying the devbox's disk failed: {exc}")
             await self.devboxes.images.collect_garbage()
             return
         except asyncio.CancelledError:
-            rec.layers = []
             self._fail(rec, _STOPPED)
             raise
         rec.status, rec.size_bytes = "complete", size
@@ -211,7 +210,8 @@ class SnapshotService:
         }
 
     def _fail(self, rec: SnapshotRecord, message: str) -> None:
-        rec.status, rec.error_message = "error", message
+        """Records a failed snapshot; it holds no layer (the collector takes the one it made)."""
+        rec.status, rec.error_message, rec.layers = "error", message, []
         self.store.put(rec)
 
     def _staging_path(self) -> Path:
