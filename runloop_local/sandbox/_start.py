@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from . import _agent, _agent_pty, _agent_sudo, _sudo_client, _wire
+from . import _agent, _sudo_client, _wire
+from ._agent_code import AGENT_DIR, agent_code
 from ._bwrap import HOME, base_env, bwrap_args, etc_files, rootfs_bwrap_args
 from ._rootfs import mount_root, unmount_root
 from ._session import AgentSession
@@ -26,14 +27,7 @@ __all__ = ["choose_isolation", "find_python", "start_sandbox"]
 logger = logging.getLogger("runloop_local")
 
 START_TIMEOUT = 20.0
-AGENT_DIR = "/run/runloop"
-"""Where the agent's files are in a bubblewrap sandbox."""
 _AGENT_FILE = Path(_agent.__file__)
-_AGENT_FILES = {
-    f"{AGENT_DIR}/agent.py": _AGENT_FILE.read_bytes(),
-    f"{AGENT_DIR}/_wire.py": Path(_wire.__file__).read_bytes(),
-    f"{AGENT_DIR}/_agent_pty.py": Path(_agent_pty.__file__).read_bytes(),
-}
 SUDO_DIR = f"{AGENT_DIR}/bin"
 """With a writable root: the ``sudo`` client lives here, first on every command's PATH."""
 _PYTHON_FLAGS = ["-I", "-S", "-B"]
@@ -96,14 +90,10 @@ def _warn_unisolated(spec: SandboxSpec) -> None:
     )
 
 
-def _rootfs_files(python: str) -> dict[str, bytes]:
-    """The agent's files in a writable root, with the ``sudo`` server and client."""
+def _sudo_files(python: str) -> dict[str, bytes]:
+    """The ``sudo`` client of a writable root (its server is a module of the agent's)."""
     client = Path(_sudo_client.__file__).read_bytes()
-    return {
-        **_AGENT_FILES,
-        f"{AGENT_DIR}/_agent_sudo.py": Path(_agent_sudo.__file__).read_bytes(),
-        f"{SUDO_DIR}/sudo": f"#!{python} -IS\n".encode() + client,
-    }
+    return {f"{SUDO_DIR}/sudo": f"#!{python} -IS\n".encode() + client}
 
 
 def _memfd(name: str, content: bytes) -> int:
@@ -184,10 +174,11 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
     try:
         if isolation == "bwrap":
             assert bwrap is not None
-            files = _rootfs_files(python) if spec.rootfs is not None else {**etc_files(spec), **_AGENT_FILES}
+            code = await asyncio.to_thread(agent_code, python)
+            files = {**code.files, **(_sudo_files(python) if spec.rootfs is not None else etc_files(spec))}
             data_fds = {path: _memfd(path, content) for path, content in files.items()}
             fds = list(data_fds.values())
-            agent = [python, *_PYTHON_FLAGS, f"{AGENT_DIR}/agent.py"]
+            agent = [python, *_PYTHON_FLAGS, code.script]
             if spec.rootfs is not None and spec.accounts and spec.uid != 0:
                 agent += ["--drop-to", f"{spec.uid}:{spec.uid}:{spec.username}"]  # sudo stays root
             if spec.rootfs is not None:
