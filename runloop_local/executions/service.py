@@ -50,7 +50,8 @@ class ExecutionService:
         self._devboxes = devboxes
         self._store = devboxes.store
         self.running: dict[str, LiveExecution] = {}
-        self._reserved: set[tuple[str, str]] = set()
+        self._reserved: dict[tuple[str, str], asyncio.Future[LiveExecution | None]] = {}
+        """Commands being started, by (devbox, command id): what their start gives (None: failed)."""
         self._unsaved: dict[tuple[str, str], LiveExecution] = {}
         """Running executions by (devbox, command id) whose start is not in the database yet."""
         self._watchers: set[asyncio.Task[None]] = set()
@@ -128,7 +129,8 @@ class ExecutionService:
         """Starts ``command`` in a running devbox.
 
         With ``command_id`` already used on this devbox, nothing new starts: the earlier
-        execution is returned (live while running, else its record). With ``save`` False the
+        execution is returned (live while running, else its record), also when another request
+        is starting it at this moment. With ``save`` False the
         start is written to the database later, by :meth:`run` or when the command ends.
 
         With ``shell_name`` the command is a step of that named shell of the devbox: it starts
@@ -140,27 +142,37 @@ class ExecutionService:
             ApiError: 404 unknown devbox; 400 when it is not running or the command cannot start.
         """
         live = self._devboxes.running_live(devbox_id, "execute a command")
-        if command_id is not None:
-            key = (devbox_id, command_id)
-            if key in self._reserved:
-                raise ApiError(409, f"command_id {command_id!r} is being started by another request")
-            unsaved = self._unsaved.get(key)
-            if unsaved is not None:
-                return unsaved
-            earlier = self._store.execution_by_command_id(devbox_id, command_id)
-            if earlier is not None:
-                return self.running.get(earlier.id, earlier)
-            self._reserved.add(key)
-        try:
+        if command_id is None:
             ex = await self._start(live, command, command_id, source, shell_name)
+            if save:
+                self._save_start(ex)
+            return ex
+        key = (devbox_id, command_id)
+        while (pending := self._reserved.get(key)) is not None:
+            # Another request (a client's retry of a cut one, say) is starting this very
+            # command: its execution is this one's answer too. Had it failed, try again here.
+            theirs = await asyncio.shield(pending)
+            if theirs is not None:
+                return theirs
+        unsaved = self._unsaved.get(key)
+        if unsaved is not None:
+            return unsaved
+        earlier = self._store.execution_by_command_id(devbox_id, command_id)
+        if earlier is not None:
+            return self.running.get(earlier.id, earlier)
+        reservation: asyncio.Future[LiveExecution | None] = asyncio.get_running_loop().create_future()
+        self._reserved[key] = reservation
+        started: LiveExecution | None = None
+        try:
+            started = await self._start(live, command, command_id, source, shell_name)
+            if save:
+                self._save_start(started)
+            elif not started.done.is_set():
+                self._unsaved[key] = started
         finally:
-            if command_id is not None:
-                self._reserved.discard((devbox_id, command_id))
-        if save:
-            self._save_start(ex)
-        elif command_id is not None and not ex.done.is_set():
-            self._unsaved[(devbox_id, command_id)] = ex
-        return ex
+            del self._reserved[key]
+            reservation.set_result(started)
+        return started
 
     def _save_start(self, ex: LiveExecution) -> None:
         """Writes an execution's start to the database, if not yet done."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 import uuid
 from pathlib import Path
 
-from runloop_api import ConflictError, RunloopAPI
+from runloop_api import RunloopAPI
 from runloop_api.types import DevboxAsyncExecutionDetailView
 from runloop_local import LocalEngine
 from runloop_local.devboxes.store import Store
@@ -51,49 +52,46 @@ def test_answered_executions_survive_kill_9(tmp_path: Path) -> None:
         assert messages == ["started: echo quick", "exited with status 0"]
 
 
+def _execute_twice_at_once(
+    api: RunloopAPI, box_id: str, command: str, delay: float
+) -> list[DevboxAsyncExecutionDetailView]:
+    """One command sent by two requests at once (one holding, one not), the second ``delay`` later."""
+    command_id = str(uuid.uuid4())
+    both = threading.Barrier(2)
+    answers: list[DevboxAsyncExecutionDetailView] = []
+
+    def send(hold: int) -> None:
+        both.wait()
+        time.sleep(0 if hold else delay)
+        answers.append(
+            api.devboxes.execute(box_id, command=command, command_id=command_id, optimistic_timeout=hold)
+        )
+
+    threads = [threading.Thread(target=send, args=(hold,)) for hold in (25, 0)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return answers
+
+
 def test_a_command_id_sent_again_while_the_first_request_holds_starts_nothing_new() -> None:
     with (
         LocalEngine() as engine,
         RunloopAPI(base_url=engine.base_url, bearer_token=engine.token) as api,
     ):
         box = api.devboxes.create_and_await_running(name="retry")
-        command_id = str(uuid.uuid4())
-        answers: list[DevboxAsyncExecutionDetailView] = []
-
-        def hold() -> None:
-            for _ in range(200):  # whichever request comes first starts it; the other gets a 409
-                try:
-                    answers.append(
-                        api.devboxes.execute(box.id, command="echo $$; sleep 1", command_id=command_id)
-                    )
-                    return
-                except ConflictError:
-                    continue
-
-        first = threading.Thread(target=hold)
-        first.start()
-        try:
-            again = None
-            for _ in range(200):  # until the first request's command has started
-                try:
-                    again = api.devboxes.execute(
-                        box.id, command="echo $$; sleep 1", command_id=command_id, optimistic_timeout=0
-                    )
-                except ConflictError:  # the first request is starting it right now
-                    continue
-                if again.stdout:
-                    break
-        finally:
-            first.join(timeout=30)
-        assert again is not None and answers
-        assert again.execution_id == answers[0].execution_id
-        assert again.stdout == answers[0].stdout
-        listed = [
-            entry
-            for entry in api.devboxes.logs.list(box.id).logs or []
-            if entry.message == "started: echo $$; sleep 1"
-        ]
-        assert len(listed) == 1
+        for round in range(10):  # over the rounds the two requests meet at every stage of the start
+            command = f"echo $$; sleep 0.3 # {round}"
+            answers = _execute_twice_at_once(api, box.id, command, delay=0.0005 * round)
+            assert len(answers) == 2  # neither got a 409 (nor any other error)
+            assert answers[0].execution_id == answers[1].execution_id
+            listed = [
+                entry
+                for entry in api.devboxes.logs.list(box.id).logs or []
+                if entry.message == f"started: {command}"
+            ]
+            assert len(listed) == 1
 
 
 def test_commits_never_checkpoint_and_the_reaper_s_checkpoint_catches_up(tmp_path: Path) -> None:
