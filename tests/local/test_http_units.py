@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from runloop_local.http.auth import token_matches
 from runloop_local.http.errors import ApiError, validation_message
 from runloop_local.http.requests import wait_request
-from runloop_local.http.routing import METHOD_NOT_ALLOWED, RouteTable, route_order
+from runloop_local.http.routing import MethodNotAllowed, RouteTable, route_order
 
 
 def test_token_matches() -> None:
@@ -67,7 +67,8 @@ def test_route_table_matches_like_the_spec() -> None:
         "execution",
         {"devbox_id": "a", "execution_id": "b"},
     )
-    assert table.match("DELETE", "/v1/devboxes/dbx_1") == METHOD_NOT_ALLOWED
+    assert table.match("DELETE", "/v1/devboxes/dbx_1") == MethodNotAllowed(("GET", "HEAD", "POST"))
+    assert table.match("GET", "/v1/devboxes/a/executions/b/kill") is None
     assert table.match("GET", "/v1/devboxes/") is None
     assert table.match("GET", "/v1/other/x") is None
     assert table.match("GET", "/v1/devboxes/a/b") is None

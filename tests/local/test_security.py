@@ -210,6 +210,19 @@ def test_no_spec_operation_answers_404_or_405_for_its_route(raw: httpx.Client) -
         assert response.status_code < 500 or response.status_code == 501, (method, path)
 
 
+def test_undeclared_methods_on_spec_paths_answer_405_with_allow(raw: httpx.Client) -> None:
+    for method, path, expected in (
+        ("DELETE", "/v1/devboxes/x1", "GET, HEAD, POST"),
+        ("PUT", "/v1/objects", "GET, HEAD, POST"),
+        ("TRACE", "/v1/secrets/x1/delete", "POST"),
+        ("PATCH", "/v1/devboxes/x1/execute", "POST"),
+    ):
+        response = raw.request(method, path)
+        assert response.status_code == 405, (method, path, response.text)
+        assert response.headers["allow"] == expected
+        assert f"{method} is not allowed" in _message(response)
+
+
 def test_paths_outside_the_spec_are_json_404(raw: httpx.Client) -> None:
     response = raw.get("/v2/whatever")
     assert response.status_code == 404
