@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 
+from runloop_api._base.models import STRICT_ENUMS
 from runloop_api.types import DevboxView, MetadataKeysView, MetadataValuesView
 
 from .errors import ApiError, bad_request, validation_message
@@ -17,6 +18,7 @@ from .idempotency import HEADER, Idempotency
 
 __all__ = [
     "DEVBOX_REQUIRED_NULLABLE",
+    "INT32_MAX",
     "Endpoint",
     "check_enum",
     "wait_request",
@@ -36,6 +38,8 @@ StateT = TypeVar("StateT")
 Endpoint = Callable[[Request], Awaitable[Response]]
 Routes = list[tuple[str, str, Endpoint]]
 DEVBOX_REQUIRED_NULLABLE = ("end_time_ms",)
+INT32_MAX = 2**31 - 1
+"""The largest ``format: int32`` value of the spec."""
 """(method, spec path, endpoint) of each implemented operation."""
 
 
@@ -114,7 +118,9 @@ async def json_body(request: Request, model: type[ModelT], *, optional: bool = F
     if not isinstance(data, dict):
         raise bad_request(f"the request body must be a JSON object, not {type(data).__name__}")
     try:
-        return model.model_validate(data)
+        # strict: JSON's types as the spec says (no false for 0, no "5" for 5); strict enums: no
+        # value an enum does not list (the client's models keep those, for answers).
+        return model.model_validate_json(raw, strict=True, context={STRICT_ENUMS: True})
     except ValidationError as exc:
         raise bad_request(validation_message(exc)) from None
 
@@ -165,8 +171,8 @@ def wait_request(
         raise bad_request("invalid field `statuses`: give at least one status")
     check_enum("statuses", wanted, alias)
     timeout = max_seconds if timeout_seconds is None else timeout_seconds
-    if timeout < 0:
-        raise bad_request("invalid field `timeout_seconds`: it must be 0 or more")
+    if not 0 <= timeout <= INT32_MAX:
+        raise bad_request(f"invalid field `timeout_seconds` {timeout}: expected 0 to {INT32_MAX}")
     return wanted, min(timeout, max_seconds)
 
 

@@ -88,7 +88,9 @@ class RouteTable(Generic[EndpointT]):
                     continue
                 endpoint = pattern.methods.get(method)
                 if endpoint is None:
-                    allowed.update(pattern.methods)
+                    # The Allow header is the most specific route's: /v1/devboxes/disk_snapshots
+                    # allows GET, though a POST there falls through to /v1/devboxes/{id}.
+                    allowed = allowed or set(pattern.methods)
                     continue
                 return endpoint, dict(zip(pattern.names, values, strict=True))
         if not allowed:
