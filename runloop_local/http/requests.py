@@ -107,7 +107,7 @@ async def json_body(request: Request, model: type[ModelT], *, optional: bool = F
         ApiError: 400 naming the problem: no body, not JSON, not an object, or the fields that fail.
     """
     raw = await _read_capped(request)
-    if not raw.strip():
+    if not raw:  # only no body at all is "no body"; whitespace is not JSON
         if not optional:
             raise bad_request("the request body is empty: send a JSON object")
         raw = b"{}"
@@ -202,7 +202,7 @@ def query_int(request: Request, name: str, default: int, *, low: int, high: int)
         ApiError: 400 naming the parameter.
     """
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:  # "limit=" is not a number: 400, not the default (the spec types it)
         return default
     try:
         value = int(raw)
@@ -220,7 +220,7 @@ def query_bool(request: Request, name: str, *, default: bool = False) -> bool:
         ApiError: 400 naming the parameter.
     """
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:  # "include_total_count=" is not a boolean: 400
         return default
     if raw.lower() in ("true", "1"):
         return True

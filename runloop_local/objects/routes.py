@@ -90,8 +90,8 @@ def _list_query(request: Request) -> tuple[ObjectFilter, int, str | None, bool]:
     query = request.query_params
     where = ObjectFilter(
         name=query.get("name") or None,
-        content_type=query.get("content_type") or None,
-        state=query.get("state") or None,
+        content_type=query.get("content_type"),  # "" is no content type: refused below
+        state=query.get("state"),
         search=query.get("search") or None,
     )
     if where.content_type is not None:

@@ -250,3 +250,19 @@ def test_oversized_json_bodies_are_413(
     )
     assert response.status_code == 413
     assert "upload_file" in _message(response)
+
+
+def test_empty_typed_query_values_and_blank_bodies_are_refused(raw: httpx.Client) -> None:
+    # The spec types these parameters: an empty value is no integer, boolean or enum value.
+    for path in (
+        "/v1/devboxes?limit=",
+        "/v1/devboxes?include_total_count=",
+        "/v1/objects?state=",
+        "/v1/objects?content_type=",
+    ):
+        response = raw.get(path)
+        assert response.status_code == 400, (path, response.text)
+    # No body is an empty create; a body of whitespace is not JSON.
+    response = raw.post("/v1/devboxes/dbx_none/execute_async", content=b" \t")
+    assert response.status_code == 400
+    assert "not valid JSON" in _message(response)
