@@ -31,7 +31,7 @@ from .http.errors import (
 )
 from .http.idempotency import Idempotency
 from .http.requests import Endpoint, Routes
-from .http.routing import RouteTable
+from .http.routing import MethodNotAllowed, RouteTable
 from .http.spec_operations import SPEC_OPERATIONS
 from .objects import routes as object_routes
 from .pty import routes as pty_routes
@@ -94,8 +94,8 @@ def _dispatcher(table: RouteTable[Endpoint]) -> ASGIApp:
         found = table.match(scope["method"], scope["path"])
         if found is None:
             raise HTTPException(404)
-        if isinstance(found, str):
-            raise HTTPException(405)
+        if isinstance(found, MethodNotAllowed):
+            raise HTTPException(405, headers={"Allow": ", ".join(found.allowed)})
         endpoint, params = found
         scope["path_params"] = params
         response = await endpoint(Request(scope, receive, send))
@@ -109,7 +109,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         return error_response(404, f"no such endpoint: {request.method} {request.url.path}")
     if exc.status_code == 405:
-        return error_response(405, f"{request.method} is not allowed on {request.url.path}")
+        response = error_response(405, f"{request.method} is not allowed on {request.url.path}")
+        response.headers.update(exc.headers or {})
+        return response
     return error_response(exc.status_code, str(exc.detail))
 
 

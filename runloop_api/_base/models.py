@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel as _PydanticBaseModel
-from pydantic import ConfigDict, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import (
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
-__all__ = ["BaseModel", "KeepUnknown"]
+__all__ = ["STRICT_ENUMS", "BaseModel", "Int32", "KeepUnknown"]
+
+STRICT_ENUMS = "strict_enums"
+"""Validation context key: ``model_validate(data, context={STRICT_ENUMS: True})`` refuses enum
+values the spec does not list (a server checking requests; clients keep them in answers)."""
 
 
 class BaseModel(_PydanticBaseModel):
@@ -16,15 +27,19 @@ class BaseModel(_PydanticBaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
 
 
-def _keep_unknown(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+def _keep_unknown(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
     try:
         return handler(value)
     except ValidationError:
         # A string the enum does not list yet is a value the server added since: keep it.
-        if isinstance(value, str):
+        if isinstance(value, str) and not (info.context or {}).get(STRICT_ENUMS):
             return value
         raise
 
 
 KeepUnknown = WrapValidator(_keep_unknown)
 """Marks an enum field that keeps string values it does not know instead of failing."""
+
+
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+"""An integer of the spec's ``format: int32``."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypeAlias
 
-from .._base.models import BaseModel, KeepUnknown
+from .._base.models import BaseModel, Int32, KeepUnknown
 from .shared import CodeMountParameters, DevboxCapabilities, LaunchParameters
 
 __all__ = [
@@ -200,7 +200,7 @@ class BlueprintListView(BaseModel):
 
     has_more: bool
 
-    total_count: int | None = None
+    total_count: Int32 | None = None
 
 
 class BlueprintPreviewView(BaseModel):

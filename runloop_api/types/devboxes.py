@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypeAlias
 
-from .._base.models import BaseModel, KeepUnknown
+from .._base.models import BaseModel, Int32, KeepUnknown
 from .shared import CodeMountParameters, DevboxView, DevboxViewStatus, LaunchParameters
 
 __all__ = [
@@ -297,7 +297,7 @@ class DevboxListView(BaseModel):
 
     has_more: bool
 
-    total_count: int | None = None
+    total_count: Int32 | None = None
 
 
 DevboxLogSource: TypeAlias = Annotated[
@@ -326,7 +326,7 @@ class DevboxLog(BaseModel):
     cmd_id: str | None = None
     """Identifier of the associated command the log is sourced from."""
 
-    exit_code: int | None = None
+    exit_code: Int32 | None = None
     """The Exit Code of the command"""
 
     message: str | None = None
@@ -394,7 +394,7 @@ class DevboxWaitForStatusRequest(BaseModel):
     statuses: list[DevboxViewStatus]
     """The Devbox statuses to wait for."""
 
-    timeout_seconds: int | None = None
+    timeout_seconds: Int32 | None = None
     """(Optional) Timeout in seconds to wait for the status, up to 30 seconds."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypeAlias
 
-from .._base.models import BaseModel, KeepUnknown
+from .._base.models import BaseModel, Int32, KeepUnknown
 
 __all__ = [
     "DevboxAsyncExecutionDetailView",
@@ -43,7 +43,7 @@ class DevboxAsyncExecutionDetailView(BaseModel):
     shell_name: str | None = None
     """The persistent shell the command ran in, if any."""
 
-    exit_status: int | None = None
+    exit_status: Int32 | None = None
     """Exit code of command execution."""
 
     stderr: str | None = None
@@ -121,7 +121,7 @@ class DevboxStartExecutionParameters(BaseModel):
     directory and exported environment, and run one at a time.
     """
 
-    optimistic_timeout: int | None = None
+    optimistic_timeout: Int32 | None = None
     """Timeout in seconds to wait for command completion, up to 25 seconds."""
 
 
@@ -131,7 +131,7 @@ class DevboxWaitForCommandRequest(BaseModel):
     statuses: list[DevboxExecutionStatus]
     """The command execution statuses to wait for."""
 
-    timeout_seconds: int | None = None
+    timeout_seconds: Int32 | None = None
     """(Optional) Timeout in seconds to wait for the status, up to 25 seconds."""
 
 
@@ -152,7 +152,7 @@ class PtyConnectView(BaseModel):
 
     created: bool
 
-    cols: int | None = None
+    cols: Int32 | None = None
 
     connect_url: str | None = None
 
@@ -160,7 +160,7 @@ class PtyConnectView(BaseModel):
 
     protocol_version: str | None = None
 
-    rows: int | None = None
+    rows: Int32 | None = None
 
     session_name: str | None = None
 
@@ -175,9 +175,9 @@ class PtyControlParameters(BaseModel):
 
     action: PtyControlAction | None = None
 
-    cols: int | None = None
+    cols: Int32 | None = None
 
-    rows: int | None = None
+    rows: Int32 | None = None
 
     signal: str | None = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from .._base.models import BaseModel, KeepUnknown
+from .._base.models import BaseModel, Int32, KeepUnknown
 
 __all__ = [
     "AllowedCidr",
@@ -130,7 +130,7 @@ class NetworkPolicyListView(BaseModel):
     network_policies: list[NetworkPolicyView]
     """The list of NetworkPolicies."""
 
-    total_count: int | None = None
+    total_count: Int32 | None = None
     """Total count of items in this response."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypeAlias
 
-from .._base.models import BaseModel, KeepUnknown
+from .._base.models import BaseModel, Int32, KeepUnknown
 
 __all__ = [
     "ContentType",
@@ -93,5 +93,5 @@ class ObjectListView(BaseModel):
     objects: list[ObjectView]
     """List of Object entities."""
 
-    total_count: int | None = None
+    total_count: Int32 | None = None
     """Total number of Objects across all pages."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .._base.models import BaseModel
+from .._base.models import BaseModel, Int32
 
 __all__ = [
     "SecretCreateParameters",
@@ -51,7 +51,7 @@ class SecretListView(BaseModel):
     secrets: list[SecretView]
     """List of Secret objects."""
 
-    total_count: int | None = None
+    total_count: Int32 | None = None
     """Total number of Secrets across all pages."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeAlias
 
-from .._base.models import BaseModel, KeepUnknown
+from .._base.models import BaseModel, Int32, KeepUnknown
 
 __all__ = [
     "AfterIdle",
@@ -42,7 +42,7 @@ IdleAction: TypeAlias = Annotated[Literal["shutdown", "suspend"], KeepUnknown]
 class AfterIdle(BaseModel):
     """The AfterIdle schema."""
 
-    idle_time_seconds: int
+    idle_time_seconds: Int32
     """After idle_time_seconds, on_idle action will be taken."""
 
     on_idle: IdleAction
@@ -80,7 +80,7 @@ class DevboxExecutionDetailView(BaseModel):
     devbox_id: str
     """Devbox id where command was executed."""
 
-    exit_status: int
+    exit_status: Int32
     """Exit status of command execution."""
 
     stderr: str
@@ -189,7 +189,7 @@ ResourceSize: TypeAlias = Annotated[
 class UserParameters(BaseModel):
     """Configuration for the Linux user in the Devbox environment."""
 
-    uid: int
+    uid: Int32
     """User ID (UID) for the Linux user."""
 
     username: str
@@ -207,16 +207,16 @@ class LaunchParameters(BaseModel):
     architecture: Architecture | None = None
     """The target architecture for the Devbox."""
 
-    available_ports: list[int] | None = None
+    available_ports: list[Int32] | None = None
     """[Deprecated] A list of ports to make available on the Devbox."""
 
     custom_cpu_cores: float | None = None
     """Custom CPU cores."""
 
-    custom_disk_size: int | None = None
+    custom_disk_size: Int32 | None = None
     """Custom disk size in GiB."""
 
-    custom_gb_memory: int | None = None
+    custom_gb_memory: Int32 | None = None
     """Custom memory size in GiB."""
 
     keep_alive_time_seconds: int | None = None
@@ -231,7 +231,7 @@ class LaunchParameters(BaseModel):
     network_policy_id: str | None = None
     """(Optional) ID of the network policy to apply to Devboxes launched with these parameters."""
 
-    provisioning_tier: Annotated[Literal["standard", "flex"], KeepUnknown] | None = None
+    provisioning_tier: Annotated[Literal["standard", "flex", None], KeepUnknown] | None = None
     """(Optional, Alpha) standard is default and flex is lazily provisioned and may be pre-empted."""
 
     required_services: list[str] | None = None

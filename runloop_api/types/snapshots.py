@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypeAlias
 
-from .._base.models import BaseModel, KeepUnknown
+from .._base.models import BaseModel, Int32, KeepUnknown
 
 __all__ = [
     "DevboxDiskSnapshotListView",
@@ -52,7 +52,7 @@ class DevboxDiskSnapshotListView(BaseModel):
     snapshots: list[DevboxDiskSnapshotView]
     """List of snapshots matching filter."""
 
-    total_count: int | None = None
+    total_count: Int32 | None = None
 
 
 DevboxSnapshotStatus: TypeAlias = Annotated[

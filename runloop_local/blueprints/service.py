@@ -106,7 +106,7 @@ class BlueprintService:
             ApiError: 400 for bad fields, 404 for an unknown base blueprint, 501 where the engine
                 cannot build (no writable roots here) or for a field it cannot honour.
         """
-        check_build_request(params)
+        self._check(params)
         if self.devboxes.images.base is None:
             raise ApiError(
                 501,
@@ -349,13 +349,18 @@ class BlueprintService:
         self.store.put(rec)
         await self.devboxes.images.collect_garbage()
 
+    def _check(self, params: BlueprintBuildParameters) -> None:
+        check_build_request(params)
+        if params.launch_parameters is not None:
+            self.devboxes.check_launch_parameters(params.launch_parameters)
+
     def preview(self, params: BlueprintBuildParameters) -> str:
         """The Dockerfile a create with ``params`` would build.
 
         Raises:
             ApiError: As :meth:`create`'s checks.
         """
-        check_build_request(params)
+        self._check(params)
         base = self._base_of(params)
         return preview(params, base.name if base is not None else BASE_NAME)
 

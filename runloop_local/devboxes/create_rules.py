@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from runloop_api.types import DevboxCreateParameters
+from runloop_api.types import DevboxCreateParameters, LaunchParameters
 
 from ..files.rules import devbox_path
 from ..http.errors import ApiError, bad_request
@@ -16,6 +16,7 @@ __all__ = [
     "MOUNT_TYPES",
     "UNSUPPORTED_CREATE_FIELDS",
     "check_create_params",
+    "check_launch_parameters",
     "check_mounts",
 ]
 
@@ -35,6 +36,7 @@ services' ``create_devbox``, which take them out of the request before the devbo
 here they guard direct callers of the service.
 """
 
+_INT32_MAX = 2**31 - 1
 MAX_KEEP_ALIVE_SECONDS = 48 * 3600
 """The spec's maximum ``keep_alive_time_seconds`` (48 hours)."""
 
@@ -68,9 +70,13 @@ def check_create_params(params: DevboxCreateParameters, unsupported: Iterable[st
     for target in params.file_mounts or {}:
         devbox_path(target, field=f"file_mounts.{target}")
     check_mounts([m.model_dump(mode="json") for m in params.mounts or []])
-    lp = params.launch_parameters
-    if lp is None:
-        return
+    if params.launch_parameters is not None:
+        check_launch_parameters(params.launch_parameters)
+
+
+def check_launch_parameters(lp: LaunchParameters) -> None:
+    """Raises 400 naming the first field of ``lp`` the engine cannot honour (devbox creates and
+    blueprint builds carry the same launch parameters)."""
     keep = lp.keep_alive_time_seconds
     if keep is not None and not 0 < keep <= MAX_KEEP_ALIVE_SECONDS:
         raise bad_request(
@@ -85,8 +91,8 @@ def check_create_params(params: DevboxCreateParameters, unsupported: Iterable[st
             raise bad_request(
                 f"invalid field `{where}.on_idle` {idle.on_idle!r}: expected shutdown or suspend"
             )
-        if idle is not None and idle.idle_time_seconds <= 0:
-            raise bad_request(f"invalid field `{where}.idle_time_seconds`: it must be 1 or more")
+        if idle is not None and not 0 < idle.idle_time_seconds <= _INT32_MAX:
+            raise bad_request(f"invalid field `{where}.idle_time_seconds`: expected 1 to {_INT32_MAX}")
     user = lp.user_parameters
     if user is not None:
         if not _USERNAME.match(user.username):

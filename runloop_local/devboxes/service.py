@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Awaitable, Sequence
 from pathlib import Path
 
-from runloop_api.types import DevboxCreateParameters, DevboxUpdateParameters
+from runloop_api.types import DevboxCreateParameters, DevboxUpdateParameters, LaunchParameters
 
 from ..db.clock import now_ms
 from ..db.data_dir_lock import DataDirLock
@@ -30,7 +30,7 @@ from ..sandbox.mounts import unmount
 from ..secrets.rules import check_env_map
 from ..secrets.service import SecretService
 from .boot import StartSandbox, boot, devbox_user
-from .create_rules import UNSUPPORTED_CREATE_FIELDS, check_create_params
+from .create_rules import UNSUPPORTED_CREATE_FIELDS, check_create_params, check_launch_parameters
 from .reaper import Reaper
 from .records import DevboxRecord
 from .rules import ACTIVE_STATUSES, TERMINAL_STATUSES, recovered_status
@@ -298,6 +298,12 @@ class DevboxService(DevboxRecords):
         self.live[rec.id] = live
         self._spawn(boot(self, live, resume=True))
         return self.get(id)
+
+    @staticmethod
+    def check_launch_parameters(params: LaunchParameters) -> None:
+        """Raises 400 for launch parameters a devbox could not start with (blueprints check theirs
+        at build time, so a build never records what its devboxes would refuse)."""
+        check_launch_parameters(params)
 
     def update(self, id: str, params: DevboxUpdateParameters) -> DevboxRecord:
         """Replaces a devbox's name and/or metadata."""

@@ -22,6 +22,7 @@ from runloop_api.types import (
 from ..devboxes.service import DevboxService
 from ..http.errors import ApiError, bad_request
 from ..http.requests import (
+    INT32_MAX,
     Routes,
     app_state,
     check_enum,
@@ -56,8 +57,8 @@ async def execute(request: Request) -> Response:
     if not body.command_id:
         raise bad_request("invalid field `command_id`: it is empty")
     wait = body.optimistic_timeout if body.optimistic_timeout is not None else EXEC_WAIT_MAX_SECONDS
-    if wait < 0:
-        raise bad_request("invalid field `optimistic_timeout`: it must be 0 or more")
+    if not 0 <= wait <= INT32_MAX:
+        raise bad_request(f"invalid field `optimistic_timeout` {wait}: expected 0 to {INT32_MAX}")
     svc = service(request)
     rec, live = await svc.execs.run(
         request.path_params["id"],

@@ -50,12 +50,9 @@ def parse_last_n(value: str | None) -> int | None:
     """
     if value is None or value == "":
         return DEFAULT_LAST_N
-    try:
-        n = int(value)
-    except ValueError:
-        raise bad_request(f"invalid `last_n` {value!r}: expected a whole number of lines") from None
-    if n < 0:
-        raise bad_request(f"invalid `last_n` {value!r}: it must be 0 (all lines) or more")
+    n = _whole_number(value)
+    if n is None:
+        raise bad_request(f"invalid `last_n` {value!r}: expected a whole number of lines (0 for all)")
     return None if n == 0 else n
 
 
@@ -67,13 +64,26 @@ def parse_offset(value: str | None) -> int:
     """
     if value is None or value == "":
         return 0
-    try:
-        offset = int(value)
-    except ValueError:
-        raise bad_request(f"invalid `offset` {value!r}: expected a byte position (an integer)") from None
-    if offset < 0:
-        raise bad_request(f"invalid `offset` {value!r}: it must be 0 or more")
+    offset = _whole_number(value)
+    if offset is None:
+        raise bad_request(f"invalid `offset` {value!r}: expected a byte position (0 or more)")
     return offset
+
+
+MAX_POSITION = 2**62
+"""Larger byte positions and line counts mean the same ("past any output"); SQLite's integers end
+at 2**63, and a read's end (position + length) must stay below."""
+
+
+def _whole_number(value: str) -> int | None:
+    """``value`` as a whole number capped at :data:`MAX_POSITION`, or None unless it is ASCII digits
+    (the spec's pattern: ``int()`` would also take signs, spaces, ``_`` and non-ASCII digits)."""
+    if not (value.isascii() and value.isdigit()):
+        return None
+    digits = value.lstrip("0")
+    if len(digits) > 19:  # past MAX_POSITION, and int() refuses strings of thousands of digits
+        return MAX_POSITION
+    return min(int(digits or "0"), MAX_POSITION)
 
 
 def tail_lines(data: bytes, n: int | None) -> tuple[str, bool]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import ClientDisconnect, HTTPConnection, Request
 from starlette.responses import Response
 
+from runloop_api._base.models import STRICT_ENUMS
 from runloop_api.types import DevboxView, MetadataKeysView, MetadataValuesView
 
 from .errors import ApiError, bad_request, validation_message
@@ -18,6 +19,7 @@ from .idempotency import HEADER, Idempotency
 
 __all__ = [
     "DEVBOX_REQUIRED_NULLABLE",
+    "INT32_MAX",
     "Endpoint",
     "check_enum",
     "wait_request",
@@ -39,6 +41,8 @@ StateT = TypeVar("StateT")
 Endpoint = Callable[[Request], Awaitable[Response]]
 Routes = list[tuple[str, str, Endpoint]]
 DEVBOX_REQUIRED_NULLABLE = ("end_time_ms",)
+INT32_MAX = 2**31 - 1
+"""The largest ``format: int32`` value of the spec."""
 """(method, spec path, endpoint) of each implemented operation."""
 
 
@@ -116,11 +120,12 @@ async def json_body(request: Request, model: type[ModelT], *, optional: bool = F
         ApiError: 400 naming the problem: no body, not JSON, not an object, or the fields that fail.
     """
     raw = await _read_capped(request)
+    context = {STRICT_ENUMS: True}  # no value an enum does not list (clients keep those, in answers)
     if raw[:1] == b"{":  # the usual case, parsed and checked in one pass by pydantic-core
         with contextlib.suppress(ValidationError):
-            return model.model_validate_json(raw)
+            return model.model_validate_json(raw, strict=True, context=context)
     # Anything else takes the slow way, which says what is wrong in the words of the spec.
-    if not raw.strip():
+    if not raw:  # only no body at all is "no body"; whitespace is not JSON
         if not optional:
             raise bad_request("the request body is empty: send a JSON object")
         raw = b"{}"
@@ -131,9 +136,18 @@ async def json_body(request: Request, model: type[ModelT], *, optional: bool = F
     if not isinstance(data, dict):
         raise bad_request(f"the request body must be a JSON object, not {type(data).__name__}")
     try:
-        return model.model_validate(data)
+        # strict: JSON's types as the spec says (no false for 0, no "5" for 5)
+        return model.model_validate_json(raw, strict=True, context=context)
     except ValidationError as exc:
-        raise bad_request(validation_message(exc)) from None
+        if not all(_integral_float(err) for err in exc.errors()):
+            raise bad_request(validation_message(exc)) from None
+    # 30.0 is an integer to JSON Schema, and the official client sends timeouts so
+    return model.model_validate(data, context=context)
+
+
+def _integral_float(err: Any) -> bool:
+    value = err.get("input")
+    return bool(err.get("type") == "int_type" and isinstance(value, float) and value.is_integer())
 
 
 def literal_values(alias: Any) -> frozenset[str]:
@@ -182,8 +196,8 @@ def wait_request(
         raise bad_request("invalid field `statuses`: give at least one status")
     check_enum("statuses", wanted, alias)
     timeout = max_seconds if timeout_seconds is None else timeout_seconds
-    if timeout < 0:
-        raise bad_request("invalid field `timeout_seconds`: it must be 0 or more")
+    if not 0 <= timeout <= INT32_MAX:
+        raise bad_request(f"invalid field `timeout_seconds` {timeout}: expected 0 to {INT32_MAX}")
     return wanted, min(timeout, max_seconds)
 
 
@@ -227,7 +241,7 @@ def query_int(request: Request, name: str, default: int, *, low: int, high: int)
         ApiError: 400 naming the parameter.
     """
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:  # "limit=" is not a number: 400, not the default (the spec types it)
         return default
     try:
         value = int(raw)
@@ -245,7 +259,7 @@ def query_bool(request: Request, name: str, *, default: bool = False) -> bool:
         ApiError: 400 naming the parameter.
     """
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:  # "include_total_count=" is not a boolean: 400
         return default
     if raw.lower() in ("true", "1"):
         return True

@@ -11,10 +11,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-__all__ = ["METHOD_NOT_ALLOWED", "RouteTable", "route_order"]
+__all__ = ["MethodNotAllowed", "RouteTable", "route_order"]
 
 EndpointT = TypeVar("EndpointT")
-METHOD_NOT_ALLOWED = "method not allowed"
+
+
+@dataclass(frozen=True)
+class MethodNotAllowed:
+    """The path exists, but not with the request's method."""
+
+    allowed: tuple[str, ...]
+    """The path's methods, sorted (``HEAD`` with ``GET``): the answer's ``Allow`` header."""
 
 
 def route_order(path: str) -> tuple[int, ...]:
@@ -56,7 +63,7 @@ class RouteTable(Generic[EndpointT]):
         for pattern in sorted(patterns.values(), key=lambda p: (route_order(p.path), p.path)):
             self._groups.setdefault(len(pattern.segments), []).append(pattern)
 
-    def match(self, method: str, path: str) -> tuple[EndpointT, dict[str, str]] | str | None:
+    def match(self, method: str, path: str) -> tuple[EndpointT, dict[str, str]] | MethodNotAllowed | None:
         """The endpoint for a request, pure.
 
         Args:
@@ -64,12 +71,12 @@ class RouteTable(Generic[EndpointT]):
             path: The decoded request path.
 
         Returns:
-            ``(endpoint, path_params)``; :data:`METHOD_NOT_ALLOWED` when the path exists only
+            ``(endpoint, path_params)``; :class:`MethodNotAllowed` when the path exists only
             with other methods; None when no route has this path.
         """
         method = "GET" if method == "HEAD" else method
         parts = path.strip("/").split("/")
-        path_found = False
+        allowed: set[str] = set()
         for pattern in self._groups.get(len(parts), ()):
             # A plain loop: this runs for every request, and generators cost 1 us per pattern.
             for seg, part in zip(pattern.segments, parts, strict=True):
@@ -81,10 +88,16 @@ class RouteTable(Generic[EndpointT]):
                     continue
                 endpoint = pattern.methods.get(method)
                 if endpoint is None:
-                    path_found = True
+                    # The Allow header is the most specific route's: /v1/devboxes/disk_snapshots
+                    # allows GET, though a POST there falls through to /v1/devboxes/{id}.
+                    allowed = allowed or set(pattern.methods)
                     continue
                 return endpoint, dict(zip(pattern.names, values, strict=True))
-        return METHOD_NOT_ALLOWED if path_found else None
+        if not allowed:
+            return None
+        if "GET" in allowed:
+            allowed.add("HEAD")
+        return MethodNotAllowed(tuple(sorted(allowed)))
 
     def paths(self, where: Callable[[str], bool] = lambda _: True) -> list[str]:
         """The table's paths in match order (for tests)."""

@@ -69,7 +69,9 @@ async def create(request: Request) -> Response:
         return svc.create(body, _base_url(request))[0].id
 
     id = await idempotent(request, "createObject", make)
-    return respond(svc.get(id).view(upload_url=svc.upload_url(id, _base_url(request))))
+    # deleted_ok: an object with a ttl_ms of a few ms may expire before its create answers (the
+    # answer then says DELETED; a 404 would tell the caller nothing was made).
+    return respond(svc.get(id, deleted_ok=True).view(upload_url=svc.upload_url(id, _base_url(request))))
 
 
 async def retrieve(request: Request) -> Response:
@@ -88,8 +90,8 @@ def _list_query(request: Request) -> tuple[ObjectFilter, int, str | None, bool]:
     query = request.query_params
     where = ObjectFilter(
         name=query.get("name") or None,
-        content_type=query.get("content_type") or None,
-        state=query.get("state") or None,
+        content_type=query.get("content_type"),  # "" is no content type: refused below
+        state=query.get("state"),
         search=query.get("search") or None,
     )
     if where.content_type is not None:

@@ -45,7 +45,7 @@ def _pty(conn: Request | WebSocket) -> PtyService:
 
 def _optional_int(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     try:
         return int(raw)

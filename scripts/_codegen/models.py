@@ -73,7 +73,9 @@ def type_expr(spec: dict[str, Any], schema: dict[str, Any], *, for_input: bool =
     if kind == "string":
         return "bytes" if schema.get("format") == "binary" else "str"
     if kind == "integer":
-        return "int"
+        # int32 fields are bounded in models (a server parsing requests with them refuses 2**31);
+        # arguments stay plain ints (the server answers out-of-range values with a 400).
+        return "Int32" if schema.get("format") == "int32" and not for_input else "int"
     if kind == "number":
         return "float"
     if kind == "boolean":
@@ -160,7 +162,9 @@ def render_models(spec: dict[str, Any], operations: list[Operation]) -> dict[str
         head = HEADER.format(script="generate_api.py", source="spec/runloop-openapi.yaml")
         head += f'"""API models: {module.replace("_", " ")}."""\n\nfrom __future__ import annotations\n\n'
         head += "from typing import Annotated, Any, Literal\n\nfrom typing_extensions import TypeAlias\n\n"
-        head += "from .._base.models import BaseModel, KeepUnknown\n"
+        used = "".join(body)
+        bases = ["BaseModel", *(["Int32"] if "Int32" in used else []), "KeepUnknown"]
+        head += f"from .._base.models import {', '.join(bases)}\n"
         for dep in sorted(imported):
             head += f"from .{module_of[dep]} import {dep}\n"
         exports = "".join(f'    "{n}",\n' for n in sorted(names))

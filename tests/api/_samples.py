@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 Schema = dict[str, Any]
@@ -67,14 +68,18 @@ class SampleBuilder:
         if kind == "array":
             return [self.sample(schema.get("items", {}), name=name, depth=depth + 1)]
         if kind == "integer":
-            return _INT_SAMPLE.get(schema.get("format", ""), 3)
+            value = _INT_SAMPLE.get(schema.get("format", ""), 3)
+            return min(max(value, schema.get("minimum", value)), schema.get("maximum", value))
         if kind == "number":
             return 1.5
         if kind == "boolean":
             return True
         if schema.get("format") == "binary":
             return b"sample-bytes"
-        return f"{name}-sample"
+        pattern = schema.get("pattern")
+        candidates = [f"{name}-sample", "7", f"obj_{name}"]
+        # The first sample the schema's pattern (a digits-only or an id-prefix one) accepts.
+        return next((c for c in candidates if pattern is None or re.search(pattern, c)), candidates[0])
 
     def _object(self, schema: Schema, depth: int) -> dict[str, Any]:
         if depth > 12:

@@ -27,12 +27,18 @@ def test_parse_last_n_and_offset() -> None:
     assert parse_last_n(None) == 100
     assert parse_last_n("7") == 7
     assert parse_last_n("0") is None
-    for bad in ("x", "-1", "1.5"):
+    assert parse_last_n("007") == 7
+    # Only ASCII digits (the spec's pattern), though int() takes signs, spaces, _ and other digits.
+    for bad in ("x", "-1", "1.5", "+1", " 1", "1_0", "\u0663"):
         with pytest.raises(ApiError, match="last_n"):
             parse_last_n(bad)
     assert parse_offset(None) == 0
     assert parse_offset("12") == 12
-    for bad in ("x", "-3"):
+    # Past SQLite's integers (and int()'s digit limit) a position means "never": capped, not a 500.
+    assert parse_offset("1" + "0" * 19) == 2**62
+    assert parse_offset("9" * 5000) == 2**62
+    assert parse_last_n("9" * 5000) == 2**62
+    for bad in ("x", "-3", "+3"):
         with pytest.raises(ApiError, match="offset"):
             parse_offset(bad)
 

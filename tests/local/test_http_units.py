@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from runloop_local.http.auth import token_matches
 from runloop_local.http.errors import ApiError, validation_message
 from runloop_local.http.requests import wait_request
-from runloop_local.http.routing import METHOD_NOT_ALLOWED, RouteTable, route_order
+from runloop_local.http.routing import MethodNotAllowed, RouteTable, route_order
 
 
 def test_token_matches() -> None:
@@ -67,7 +67,10 @@ def test_route_table_matches_like_the_spec() -> None:
         "execution",
         {"devbox_id": "a", "execution_id": "b"},
     )
-    assert table.match("DELETE", "/v1/devboxes/dbx_1") == METHOD_NOT_ALLOWED
+    assert table.match("DELETE", "/v1/devboxes/dbx_1") == MethodNotAllowed(("GET", "HEAD", "POST"))
+    # The most specific route's methods, though a POST falls through to /v1/devboxes/{id}.
+    assert table.match("DELETE", "/v1/devboxes/disk_snapshots") == MethodNotAllowed(("GET", "HEAD"))
+    assert table.match("GET", "/v1/devboxes/a/executions/b/kill") is None
     assert table.match("GET", "/v1/devboxes/") is None
     assert table.match("GET", "/v1/other/x") is None
     assert table.match("GET", "/v1/devboxes/a/b") is None
@@ -82,6 +85,7 @@ def test_wait_request_defaults_caps_and_rejects() -> None:
         ([], 1, "statuses"),
         (["bogus"], 1, "statuses"),
         (["running"], -1, "timeout"),
+        (["running"], 2**31, "timeout"),
     ):
         with pytest.raises(ApiError, match=needle):
             wait_request(statuses, timeout, allowed, 30)

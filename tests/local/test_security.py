@@ -210,6 +210,19 @@ def test_no_spec_operation_answers_404_or_405_for_its_route(raw: httpx.Client) -
         assert response.status_code < 500 or response.status_code == 501, (method, path)
 
 
+def test_undeclared_methods_on_spec_paths_answer_405_with_allow(raw: httpx.Client) -> None:
+    for method, path, expected in (
+        ("DELETE", "/v1/devboxes/x1", "GET, HEAD, POST"),
+        ("PUT", "/v1/objects", "GET, HEAD, POST"),
+        ("TRACE", "/v1/secrets/x1/delete", "POST"),
+        ("PATCH", "/v1/devboxes/x1/execute", "POST"),
+    ):
+        response = raw.request(method, path)
+        assert response.status_code == 405, (method, path, response.text)
+        assert response.headers["allow"] == expected
+        assert f"{method} is not allowed" in _message(response)
+
+
 def test_paths_outside_the_spec_are_json_404(raw: httpx.Client) -> None:
     response = raw.get("/v2/whatever")
     assert response.status_code == 404
@@ -237,3 +250,19 @@ def test_oversized_json_bodies_are_413(
     )
     assert response.status_code == 413
     assert "upload_file" in _message(response)
+
+
+def test_empty_typed_query_values_and_blank_bodies_are_refused(raw: httpx.Client) -> None:
+    # The spec types these parameters: an empty value is no integer, boolean or enum value.
+    for path in (
+        "/v1/devboxes?limit=",
+        "/v1/devboxes?include_total_count=",
+        "/v1/objects?state=",
+        "/v1/objects?content_type=",
+    ):
+        response = raw.get(path)
+        assert response.status_code == 400, (path, response.text)
+    # No body is an empty create; a body of whitespace is not JSON.
+    response = raw.post("/v1/devboxes/dbx_none/execute_async", content=b" \t")
+    assert response.status_code == 400
+    assert "not valid JSON" in _message(response)
