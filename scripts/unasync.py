@@ -47,6 +47,9 @@ RULES: list[tuple[str, str]] = [
     (r"\bAwaitable\[(\w+)\]", r"\1"),
     # runloop_sdk: interactive terminals use the websockets package's sync client.
     (r"\bwebsockets\.asyncio\.client\b", "websockets.sync.client"),
+    # runloop_api's transport: httpx's names of the sync side.
+    (r"\bhandle_async_request\b", "handle_request"),
+    (r"\bAsyncByteStream\b", "SyncByteStream"),
     (r"\bAsync([A-Z]\w*)", r"\1"),
 ]
 COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in RULES]

@@ -25,6 +25,7 @@ from .._base.retry import retry_delay, should_retry
 from .binary import AsyncBinaryResponse
 from .pagination import AsyncPage
 from .streaming import AsyncEventStream
+from .transport import AsyncPooledTransport
 
 __all__ = ["AsyncAPIClient", "Timeout"]
 
@@ -56,9 +57,10 @@ class AsyncAPIClient:
         )
         self._owns_http = http_client is None
         if http_client is None:
+            # Not httpx's own pool: with many requests at once it opens a new connection for
+            # most of them and its work grows with the square of its connections (see .transport).
             http_client = httpx.AsyncClient(
-                timeout=self._config.timeout,
-                limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                timeout=self._config.timeout, transport=AsyncPooledTransport(max_connections=100)
             )
         self._http = http_client
         self._headers = httpx.Headers(self._config.headers)

@@ -26,6 +26,7 @@ from .._base.retry import retry_delay, should_retry
 from .binary import BinaryResponse
 from .pagination import Page
 from .streaming import EventStream
+from .transport import PooledTransport
 
 __all__ = ["APIClient", "Timeout"]
 
@@ -57,9 +58,10 @@ class APIClient:
         )
         self._owns_http = http_client is None
         if http_client is None:
+            # Not httpx's own pool: with many requests at once it opens a new connection for
+            # most of them and its work grows with the square of its connections (see .transport).
             http_client = httpx.Client(
-                timeout=self._config.timeout,
-                limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                timeout=self._config.timeout, transport=PooledTransport(max_connections=100)
             )
         self._http = http_client
         self._headers = httpx.Headers(self._config.headers)
