@@ -134,7 +134,9 @@ def _agent_floor() -> Iterator[Callable[[str], int]]:
 
 
 def _timed(call: Callable[[], object], size: int) -> float:
-    """MB/s of one call that moves ``size`` bytes."""
+    """MB/s of one call that moves ``size`` bytes (written-back disk first, so one transfer's
+    dirty pages do not slow the next)."""
+    os.sync()
     started = time.perf_counter()
     call()
     return size / (time.perf_counter() - started) / 1e6
@@ -207,7 +209,9 @@ def main() -> int:
 
         def bare_upload() -> None:
             with source.open("rb") as handle:
-                bare.post("/upload", files={"file": ("source.bin", handle)}, data={"path": "x"}).raise_for_status()
+                bare.post(
+                    "/upload", files={"file": ("source.bin", handle)}, data={"path": "x"}
+                ).raise_for_status()
 
         def bare_download() -> None:
             with bare.stream("GET", "/download") as response, copy.open("wb") as out:
@@ -217,7 +221,9 @@ def main() -> int:
         def sse() -> int:
             started = api.devboxes.execute_async(box.id, command=command)
             count = 0
-            with api.devboxes.executions.stream_stdout_updates(started.execution_id, devbox_id=box.id) as events:
+            with api.devboxes.executions.stream_stdout_updates(
+                started.execution_id, devbox_id=box.id
+            ) as events:
                 for chunk in events:
                     count += len(chunk.output)
             return count
@@ -237,7 +243,10 @@ def main() -> int:
 
         for _ in range(args.rounds):
             keep("upload, bare Starlette", _timed(bare_upload, size))
-            keep("upload, runloop_api", _timed(lambda: api.devboxes.upload_file(box.id, path="r.bin", file=source), size))
+            keep(
+                "upload, runloop_api",
+                _timed(lambda: api.devboxes.upload_file(box.id, path="r.bin", file=source), size),
+            )
             keep("upload, SDK", _timed(lambda: devbox.file.upload("s.bin", source), size))
             keep("download, bare Starlette", _timed(bare_download, size))
             _check(copy.stat().st_size == size, "bare download size")
@@ -251,7 +260,10 @@ def main() -> int:
             keep("output, shell > /dev/null", _timed(shell, size))
             keep("output, sandbox agent", _timed(lambda: _check(agent(command) == size, "agent size"), size))
             keep("output, raw SSE stream", _timed(lambda: _check(sse() == size, "SSE size"), size))
-            keep("output, SDK line callback", _timed(lambda: _check(callbacks() == size, "callback size"), size))
+            keep(
+                "output, SDK line callback",
+                _timed(lambda: _check(callbacks() == size, "callback size"), size),
+            )
             keep(
                 "output, SDK full result",
                 _timed(lambda: _check(len(devbox.cmd.exec(command).stdout()) == size, "result size"), size),
@@ -269,7 +281,9 @@ def main() -> int:
             ratio = best[f"{kind}, {via}"] / floor
             met = ratio >= TRANSFER_TARGET
             ok &= met
-            print(f"{kind} via {via}: {ratio:.2f}x bare Starlette, target >= {TRANSFER_TARGET}x: {'PASS' if met else 'MISS'}")
+            print(
+                f"{kind} via {via}: {ratio:.2f}x bare Starlette, target >= {TRANSFER_TARGET}x: {'PASS' if met else 'MISS'}"
+            )
     shell_floor = best["output, shell > /dev/null"]
     for via in ("raw SSE stream", "SDK line callback", "SDK full result"):
         rate = best[f"output, {via}"]
