@@ -39,8 +39,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import uvicorn
@@ -59,6 +60,7 @@ TRANSFER_TARGET = 0.8
 STREAM_TARGET = 300.0
 CHUNK = 1024 * 1024
 LINE = 1024
+T = TypeVar("T")
 
 
 def output_command(size: int) -> str:
@@ -107,8 +109,8 @@ def _agent_floor() -> Iterator[Callable[[str], int]]:
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
 
-    def run(coro: object) -> object:
-        return asyncio.run_coroutine_threadsafe(coro, loop).result()  # type: ignore[arg-type]
+    def run(coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, loop).result()
 
     with tempfile.TemporaryDirectory(prefix="transfers-floor-") as folder:
         sandbox = run(start_sandbox(SandboxSpec("dbx_floor", Path(folder) / "box")))
@@ -120,14 +122,14 @@ def _agent_floor() -> Iterator[Callable[[str], int]]:
                 nonlocal count
                 count += len(data)
 
-            handle = await sandbox.exec(command, on_stdout=seen, on_stderr=seen)  # type: ignore[attr-defined]
+            handle = await sandbox.exec(command, on_stdout=seen, on_stderr=seen)
             await handle.wait()
             return count
 
         try:
-            yield lambda command: run(once(command))  # type: ignore[return-value]
+            yield lambda command: run(once(command))
         finally:
-            run(sandbox.stop())  # type: ignore[attr-defined]
+            run(sandbox.stop())
             loop.call_soon_threadsafe(loop.stop)
             thread.join(10)
             loop.close()
@@ -220,7 +222,7 @@ def main() -> int:
 
         def sse() -> int:
             started = api.devboxes.execute_async(box.id, command=command)
-            count = 0
+            count: int = 0
             with api.devboxes.executions.stream_stdout_updates(
                 started.execution_id, devbox_id=box.id
             ) as events:
