@@ -184,7 +184,7 @@ def main() -> int:
     parser.add_argument("--mem-mb", type=int, default=270, help="MB of output for the memory figure")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; the best of each is kept")
     args = parser.parse_args()
-    size = args.mb * 1_000_000
+    size: int = args.mb * 1_000_000
     command = output_command(size)
     best: dict[str, float] = {}
 
