@@ -243,33 +243,41 @@ def main() -> int:
         def shell() -> None:
             subprocess.run(["bash", "-c", f"{command} > /dev/null"], check=True)
 
-        for _ in range(args.rounds):
-            keep("upload, bare Starlette", _timed(bare_upload, size))
-            keep(
-                "upload, runloop_api",
-                _timed(lambda: api.devboxes.upload_file(box.id, path="r.bin", file=source), size),
-            )
-            keep("upload, SDK", _timed(lambda: devbox.file.upload("s.bin", source), size))
-            keep("download, bare Starlette", _timed(bare_download, size))
-            _check(copy.stat().st_size == size, "bare download size")
-            keep(
-                "download, runloop_api",
-                _timed(lambda: api.devboxes.download_file(box.id, path="r.bin").write_to_file(copy), size),
-            )
-            _check(copy.stat().st_size == size, "raw download size")
-            keep("download, SDK", _timed(lambda: devbox.file.download("s.bin", copy), size))
-            _check(copy.read_bytes() == source.read_bytes(), "SDK download bytes")
-            keep("output, shell > /dev/null", _timed(shell, size))
-            keep("output, sandbox agent", _timed(lambda: _check(agent(command) == size, "agent size"), size))
-            keep("output, raw SSE stream", _timed(lambda: _check(sse() == size, "SSE size"), size))
-            keep(
-                "output, SDK line callback",
-                _timed(lambda: _check(callbacks() == size, "callback size"), size),
-            )
-            keep(
-                "output, SDK full result",
-                _timed(lambda: _check(len(devbox.cmd.exec(command).stdout()) == size, "result size"), size),
-            )
+        def raw_download() -> None:
+            api.devboxes.download_file(box.id, path="r.bin").write_to_file(copy)
+
+        def sdk_download() -> None:
+            devbox.file.download("s.bin", copy)
+
+        groups: list[list[tuple[str, Callable[[], object]]]] = [
+            [
+                ("upload, bare Starlette", bare_upload),
+                ("upload, runloop_api", lambda: api.devboxes.upload_file(box.id, path="r.bin", file=source)),
+                ("upload, SDK", lambda: devbox.file.upload("s.bin", source)),
+            ],
+            [
+                ("download, bare Starlette", bare_download),
+                ("download, runloop_api", raw_download),
+                ("download, SDK", sdk_download),
+            ],
+            [
+                ("output, shell > /dev/null", shell),
+                ("output, sandbox agent", lambda: _check(agent(command) == size, "agent size")),
+                ("output, raw SSE stream", lambda: _check(sse() == size, "SSE size")),
+                ("output, SDK line callback", lambda: _check(callbacks() == size, "callback size")),
+                (
+                    "output, SDK full result",
+                    lambda: _check(len(devbox.cmd.exec(command).stdout()) == size, "result size"),
+                ),
+            ],
+        ]
+        for turn in range(args.rounds):
+            for group in groups:
+                # Each round starts each group with another kind, so none always goes first.
+                for name, call in group[turn % len(group) :] + group[: turn % len(group)]:
+                    keep(name, _timed(call, size))
+                    if name.startswith("download"):  # checked after the clock stopped
+                        _check(copy.read_bytes() == source.read_bytes(), f"{name}: bytes differ")
         memory = _memory_child(engine.base_url, engine.token, box.id, args.mem_mb * 1_000_000)
         api.devboxes.shutdown(box.id)
 

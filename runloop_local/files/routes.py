@@ -6,6 +6,9 @@ failed or interrupted write leaves the old file as it was.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import tempfile
 from pathlib import Path
 from typing import IO
@@ -95,6 +98,7 @@ class _Upload:
         self._spool: IO[bytes] | None = None
         self._pending: list[Buffer] = []
         self._pending_bytes = 0
+        self._writing: asyncio.Future[None] | None = None
 
     @property
     def path(self) -> str:
@@ -143,6 +147,7 @@ class _Upload:
     async def _end(self) -> None:
         if self._in_file:
             await self._write()
+            await self._drain()
             self._in_file = False
         elif self._field is not None:
             name, value = self._field
@@ -153,11 +158,23 @@ class _Upload:
             self._field = None
 
     async def _write(self) -> None:
+        """Hands what has arrived to a worker thread; the body goes on arriving meanwhile (one
+        write at a time, in order: the one before is waited for first)."""
+        await self._drain()
         buffers, self._pending, self._pending_bytes = self._pending, [], 0
         if self.target is not None:
-            await run_in_threadpool(self.target.write, buffers)
+            sink = self.target.write
         elif self._spool is not None:
-            await run_in_threadpool(write_all, self._spool.fileno(), buffers)
+            sink = functools.partial(write_all, self._spool.fileno())
+        else:
+            return
+        self._writing = asyncio.ensure_future(run_in_threadpool(sink, buffers))
+
+    async def _drain(self) -> None:
+        """Waits for the write under way (raising its error)."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            await writing
 
     async def finish(self) -> None:
         """Puts the file in place, once the whole body was read."""
@@ -168,9 +185,12 @@ class _Upload:
             await run_in_threadpool(target.fill_from, self._spool.fileno())
         await run_in_threadpool(target.commit)
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """Closes the files (after the write under way: its file must stay open until it ends)."""
+        with contextlib.suppress(Exception):
+            await self._drain()
         if self.target is not None:
-            self.target.close()
+            await run_in_threadpool(self.target.close)
         if self._spool is not None:
             self._spool.close()
 
@@ -198,7 +218,7 @@ async def upload_file(request: Request) -> Response:
         reader.finish()
         await upload.finish()
     finally:
-        await run_in_threadpool(upload.close)
+        await upload.close()
     return respond(EmptyRecord())
 
 
