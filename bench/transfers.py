@@ -152,23 +152,33 @@ def _check(condition: bool, what: str) -> None:
 def _memory_child(base_url: str, token: str, devbox_id: str, size: int) -> dict[str, float]:
     """Runs ``devbox.cmd.exec(cmd).stdout()`` in a new process; its RSS before and at peak (MiB)."""
     code = (
-        "import json, resource, sys\n"
+        "import json, sys\n"
         "from runloop_sdk import RunloopSDK\n"
         "sys.path.insert(0, sys.argv[5])\n"
-        "from transfers import output_command, rss_mib\n"
+        "from transfers import output_command, peak_rss_mib, rss_mib\n"
         "sdk = RunloopSDK(base_url=sys.argv[1], bearer_token=sys.argv[2])\n"
         "devbox = sdk.devbox.from_id(sys.argv[3])\n"
         "devbox.cmd.exec('true')\n"
         "before = rss_mib()\n"
         "text = devbox.cmd.exec(output_command(int(sys.argv[4]))).stdout()\n"
         "assert len(text) == int(sys.argv[4]), len(text)\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "peak = peak_rss_mib()\n"
         "print(json.dumps({'before': before, 'peak': peak, 'after': rss_mib()}))\n"
     )
     args = [sys.executable, "-c", code, base_url, token, devbox_id, str(size), str(Path(__file__).parent)]
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     _check(done.returncode == 0, f"memory child failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory, in MiB: VmHWM, its own since it started (ru_maxrss
+    would also count its parent's, inherited through fork and kept across exec)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def rss_mib() -> float:
