@@ -35,7 +35,6 @@ RULES: list[tuple[str, str]] = [
     (r"\b__aexit__\b", "__exit__"),
     (r"\b__aiter__\b", "__iter__"),
     (r"\baiter_bytes\b", "iter_bytes"),
-    (r"\baiter_lines\b", "iter_lines"),
     (r"\baread\b", "read"),
     (r"\baclose\b", "close"),
     (r"\bStopAsyncIteration\b", "StopIteration"),

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from .._base.errors import APIConnectionError, APIError, response_validation_error
 from .._base.models import BaseModel
-from .._base.sse import SSEDecoder
+from .._base.sse import SSEDecoder, SSELines
 from .._base.streaming import MAX_RECONNECTS, after_break, resume_offset
 
 if TYPE_CHECKING:
@@ -83,19 +83,21 @@ class AsyncEventStream(Generic[ModelT]):
             delay = 0.0
             try:
                 decoder = SSEDecoder()
-                async for line in response.aiter_lines():
-                    event = decoder.decode(line.rstrip("\r"))
-                    if event is None or not event.data:
-                        continue
-                    try:
-                        item = self._model.model_validate_json(event.data)
-                    except ValidationError as exc:
-                        raise response_validation_error(
-                            response, event.data, exc, model=self._model, what="event"
-                        ) from exc
-                    self.last_offset = resume_offset(item, self.last_offset)
-                    failures = 0
-                    yield item
+                lines = SSELines()
+                async for chunk in response.aiter_bytes():
+                    for line in lines.feed(chunk):
+                        event = decoder.decode(line)
+                        if event is None or not event.data:
+                            continue
+                        try:
+                            item = self._model.model_validate_json(event.data)
+                        except ValidationError as exc:
+                            raise response_validation_error(
+                                response, event.data, exc, model=self._model, what="event"
+                            ) from exc
+                        self.last_offset = resume_offset(item, self.last_offset)
+                        failures = 0
+                        yield item
                 return
             except httpx.TransportError as exc:
                 decision = after_break(exc, failures)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ServerSentEvent", "SSEDecoder"]
+__all__ = ["SSELines", "ServerSentEvent", "SSEDecoder"]
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,52 @@ class ServerSentEvent:
     data: str
     event: str | None = None
     id: str | None = None
+
+
+class SSELines:
+    """Splits an event stream's bytes, chunk by chunk, into lines.
+
+    Lines end with CRLF, LF or CR only, as the format says (``str.splitlines``, which httpx's
+    ``iter_lines`` uses, also splits at U+2028, U+0085 and others that JSON leaves unescaped,
+    tearing an event with such output in two). A line arriving in many chunks is joined once.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[bytes | memoryview] = []
+        self._cr = False
+
+    def feed(self, chunk: bytes) -> list[str]:
+        """Takes the next bytes; returns the lines they complete (without line breaks)."""
+        if self._cr:
+            chunk = b"\r" + chunk
+            self._cr = False
+        if b"\r" in chunk:
+            if chunk.endswith(b"\r"):  # may be the first half of a CRLF
+                chunk = chunk[:-1]
+                self._cr = True
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        lines: list[str] = []
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            if self._parts:
+                self._parts.append(memoryview(chunk)[start:end])
+                lines.append(b"".join(self._parts).decode("utf-8", "replace"))
+                self._parts = []
+            else:
+                lines.append(chunk[start:end].decode("utf-8", "replace"))
+            start = end + 1
+        if start < len(chunk):
+            self._parts.append(memoryview(chunk)[start:])
+        return lines
+
+    def flush(self) -> list[str]:
+        """The last line, when the stream ended without a line break."""
+        if not self._parts and not self._cr:
+            return []
+        line = b"".join(self._parts).decode("utf-8", "replace")
+        self._parts = []
+        self._cr = False
+        return [line]
 
 
 class SSEDecoder:
@@ -33,6 +79,9 @@ class SSEDecoder:
             self._data = []
             self._event = None
             return event
+        if line.startswith("data: "):  # the usual field first: one copy of a long line
+            self._data.append(line[6:])
+            return None
         if line.startswith(":"):
             return None
         name, _, value = line.partition(":")

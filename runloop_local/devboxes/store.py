@@ -273,10 +273,9 @@ class Store:
             rows = self._db.execute(sql + " ORDER BY start", args).fetchall()
         if not rows:
             return b""
-        first = int(rows[0][0])
-        joined = b"".join(bytes(r[1]) for r in rows)
-        data = joined[max(0, offset - first) :]
-        return data if limit is None else data[:limit]
+        skip = max(0, offset - int(rows[0][0]))
+        whole = memoryview(b"".join([r[1] for r in rows]))  # a single row is not copied
+        return bytes(whole[skip:] if limit is None else whole[skip : skip + limit])  # one copy
 
     # -- logs -----------------------------------------------------------------------------------
 

@@ -14,8 +14,9 @@ from .records import ExecutionRecord
 
 __all__ = ["FLUSH_BYTES", "LiveDevbox", "LiveExecution"]
 
-FLUSH_BYTES = 64 * 1024
-"""Output is written to the database once this much is pending (and on every reaper tick)."""
+FLUSH_BYTES = 1024 * 1024
+"""Output is written to the database once this much is pending (and on every reaper tick): a
+row per MiB, where 64 KiB rows cost a fast command a quarter of its output speed."""
 
 STREAMS = ("stdout", "stderr")
 

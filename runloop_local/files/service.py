@@ -10,14 +10,17 @@ import functools
 import os
 import secrets
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
 from ..http.errors import bad_request
 from .rules import Folders, resolve_path
 
-__all__ = ["replace_file", "write_file_mounts"]
+__all__ = ["Buffer", "NewFile", "replace_file", "write_all", "write_file_mounts"]
+
+Buffer = bytes | bytearray | memoryview
+_IOV_MAX = 1024
 
 
 def _make_parents(folder: Path, owner: int | None) -> None:
@@ -84,42 +87,116 @@ def _name(fd: int, folder: Path) -> Path:
     return name
 
 
-def replace_file(
-    target: Path, write: Callable[[IO[bytes]], object], field: str, path: str, owner: int | None = None
-) -> None:
-    """Writes a file atomically: ``write`` fills a new file that then replaces ``target``.
+def write_all(fd: int, buffers: Sequence[Buffer]) -> None:
+    """Writes ``buffers`` whole, in order, with as few system calls as it takes (``writev``).
+
+    Raises:
+        OSError: The write failed.
+    """
+    views = [view for view in (memoryview(b).cast("B") for b in buffers) if len(view)]
+    while views:
+        written = os.writev(fd, views[:_IOV_MAX])
+        while views and written >= len(views[0]):
+            written -= len(views.pop(0))
+        if written:
+            views[0] = views[0][written:]
+
+
+class NewFile:
+    """A file being written that replaces ``target`` only once whole (:meth:`commit`).
 
     The new file has no name while it is written (``O_TMPFILE``, where the file system has it):
     an engine killed meanwhile leaves nothing in the devbox's folders. It is linked under a
-    temporary name and renamed over ``target`` once whole. The file, and the folders made for
-    it, belong to ``owner`` when given.
+    temporary name and renamed over ``target`` once whole; until then the old file stays as it
+    was. The file, and the folders made for it, belong to ``owner`` when given. Always
+    :meth:`close` it (a file not committed is discarded).
+
+    Raises:
+        ApiError: 400 when the folder cannot be created or the file cannot be made.
+    """
+
+    def __init__(self, target: Path, field: str, path: str, owner: int | None = None) -> None:
+        self._target, self._field, self._path, self._owner = target, field, path, owner
+        try:
+            _make_parents(target.parent, owner)
+            if target.is_dir():
+                raise bad_request(f"invalid `{field}` {path!r}: it is a directory")
+            self.fd, self._tmp = _new_file(target.parent)
+        except OSError as exc:
+            raise self._error(exc) from None
+
+    def _error(self, exc: OSError) -> Exception:
+        return bad_request(f"cannot write `{self._field}` {self._path!r}: {exc.strerror}")
+
+    def write(self, buffers: Sequence[Buffer]) -> None:
+        """Appends ``buffers`` (written whole, in order).
+
+        Raises:
+            ApiError: 400 when the file cannot be written (a full disk, say).
+        """
+        try:
+            write_all(self.fd, buffers)
+        except OSError as exc:
+            raise self._error(exc) from None
+
+    def fill_from(self, source: int) -> None:
+        """Appends the whole of the open file ``source`` (from its start).
+
+        Raises:
+            ApiError: 400 when the file cannot be written.
+        """
+        try:
+            os.lseek(source, 0, os.SEEK_SET)
+            while os.sendfile(self.fd, source, None, 1 << 30):
+                pass
+        except OSError as exc:
+            raise self._error(exc) from None
+
+    def commit(self) -> None:
+        """Replaces the target with the file written.
+
+        Raises:
+            ApiError: 400 when it cannot be done (the old file is then unchanged).
+        """
+        try:
+            os.fchmod(self.fd, 0o644)
+            if self._owner is not None:
+                os.fchown(self.fd, self._owner, self._owner)
+            if self._tmp is None:  # named only now, for the rename
+                self._tmp = _name(self.fd, self._target.parent)
+            os.replace(self._tmp, self._target)
+            self._tmp = None
+        except OSError as exc:
+            raise self._error(exc) from None
+
+    def close(self) -> None:
+        """Closes the file; one not committed is gone with it."""
+        if self.fd < 0:
+            return
+        os.close(self.fd)
+        self.fd = -1
+        if self._tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._tmp)
+
+
+def replace_file(
+    target: Path, write: Callable[[IO[bytes]], object], field: str, path: str, owner: int | None = None
+) -> None:
+    """Writes a file atomically: ``write`` fills a :class:`NewFile` that then replaces ``target``.
 
     Raises:
         ApiError: 400 when the folder cannot be created or the file cannot be written.
     """
+    new = NewFile(target, field, path, owner)
     try:
-        _make_parents(target.parent, owner)
-        if target.is_dir():
-            raise bad_request(f"invalid `{field}` {path!r}: it is a directory")
-        fd, tmp = _new_file(target.parent)
-    except OSError as exc:
-        raise bad_request(f"cannot write `{field}` {path!r}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as out:
+        with os.fdopen(new.fd, "wb", closefd=False) as out:
             write(out)
-            out.flush()
-            os.fchmod(fd, 0o644)
-            if owner is not None:
-                os.fchown(fd, owner, owner)
-            if tmp is None:  # named only now, for the rename
-                tmp = _name(fd, target.parent)
-        os.replace(tmp, target)
+        new.commit()
     except OSError as exc:
-        raise bad_request(f"cannot write `{field}` {path!r}: {exc.strerror}") from None
+        raise new._error(exc) from None
     finally:
-        if tmp is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+        new.close()
 
 
 def write_file_mounts(folders: Folders, file_mounts: Mapping[str, str]) -> None:

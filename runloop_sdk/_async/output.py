@@ -53,11 +53,14 @@ async def iter_lines(
 
 async def read_all(api: AsyncRunloopAPI, devbox_id: str, execution_id: str, stream: StreamName) -> str:
     """Reads the whole stream from the start (the full output, however long)."""
-    parts: list[str] = []
+    # Grown in place: CPython resizes a string only this local refers to (``text += ...``,
+    # realloc, mremap for large ones) instead of copying it, so the output is held once; a
+    # list of chunks joined at the end held it twice at the join.
+    text = ""
     async with open_stream(api, devbox_id, execution_id, stream, None) as events:
         async for chunk in events:
-            parts.append(chunk.output)
-    return "".join(parts)
+            text += chunk.output
+    return text
 
 
 async def pump_lines(

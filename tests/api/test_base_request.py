@@ -12,7 +12,7 @@ import pytest
 from runloop_api._base.files import open_upload
 from runloop_api._base.pagination import next_cursor
 from runloop_api._base.request import clean_params, file_name_of, path_param, to_json
-from runloop_api._base.sse import ServerSentEvent, SSEDecoder
+from runloop_api._base.sse import ServerSentEvent, SSEDecoder, SSELines
 from runloop_api._base.streaming import resume_offset
 from runloop_api.types import DevboxView, ExecUpdateChunkView, LaunchParameters
 
@@ -126,6 +126,22 @@ def test_sse_decoder() -> None:
         ServerSentEvent(data="", id="9"),
     ]
     assert decode_all(["id: bad\0id", "data: z", ""]) == [ServerSentEvent(data="z")]
+
+
+def _lines(chunks: list[bytes]) -> list[str]:
+    splitter = SSELines()
+    return [line for chunk in chunks for line in splitter.feed(chunk)] + splitter.flush()
+
+
+def test_sse_lines_end_at_cr_lf_or_crlf_only() -> None:
+    body = "data: a\u2028b\x85c\x0bd\x1ce\r\n\r\ndata: ü\rdata: two\n\nlast".encode()
+    expected = ["data: a\u2028b\x85c\x0bd\x1ce", "", "data: ü", "data: two", "", "last"]
+    assert _lines([body]) == expected
+    for cut in range(len(body) + 1):  # split anywhere: in a CRLF, in a character, in a long line
+        assert _lines([body[:cut], body[cut:]]) == expected, cut
+    assert _lines([bytes([b]) for b in body]) == expected
+    assert _lines([b"data: x\r", b"\r"]) == ["data: x", ""]
+    assert _lines([b"x" * 100_000 for _ in range(30)] + [b"\n"]) == ["x" * 3_000_000]
 
 
 def test_extra_body_can_send_an_explicit_null() -> None:

@@ -6,8 +6,10 @@ import hashlib
 import io
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from runloop_api import BadRequestError, NotFoundError, RunloopAPI
@@ -108,8 +110,6 @@ def test_missing_files_and_directories(api: RunloopAPI, devbox: DevboxView) -> N
 
 
 def test_upload_needs_path_and_file(engine: LocalEngine, devbox: DevboxView) -> None:
-    import httpx
-
     url = f"{engine.base_url}/v1/devboxes/{devbox.id}/upload_file"
     headers = {"authorization": f"Bearer {engine.token}"}
     with httpx.Client() as http:
@@ -121,3 +121,55 @@ def test_upload_needs_path_and_file(engine: LocalEngine, devbox: DevboxView) -> 
         assert "`file`" in no_file.json()["message"]
         not_multipart = http.post(url, headers=headers, json={"path": "x"})
         assert not_multipart.status_code == 400
+
+
+def _multipart(parts: list[tuple[str, str | None, bytes]], boundary: str = "bNd") -> bytes:
+    body = b""
+    for name, filename, data in parts:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        body += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + data + b"\r\n"
+    return body + f"--{boundary}--\r\n".encode()
+
+
+@pytest.mark.bwrap  # needs the sandbox: the devbox user
+def test_large_uploads_are_byte_exact_in_either_part_order(
+    api: RunloopAPI, engine: LocalEngine, devbox: DevboxView, tmp_path: Path
+) -> None:
+    # Random bytes with delimiter look-alikes: the body is streamed into the file as it arrives.
+    data = os.urandom(40 * 1024 * 1024) + b"\r\n--bNd\r\n--" + os.urandom(1000)
+    source = tmp_path / "big.bin"
+    source.write_bytes(data)
+    api.devboxes.upload_file(devbox.id, path="big/one.bin", file=source)
+    assert _run(api, devbox, "sha256sum < ~/big/one.bin").split()[0] == hashlib.sha256(data).hexdigest()
+    assert _run(api, devbox, "stat -c %U ~/big/one.bin").strip() == "user"
+    # The file part before the path (a client may send them so): spooled, then put in place.
+    url = f"{engine.base_url}/v1/devboxes/{devbox.id}/upload_file"
+    headers = {"authorization": f"Bearer {engine.token}", "content-type": "multipart/form-data; boundary=bNd"}
+    body = _multipart([("file", "x", data[:5_000_000]), ("path", None, b"big/two.bin")])
+    assert httpx.post(url, headers=headers, content=body).status_code == 200
+    with api.devboxes.download_file(devbox.id, path="big/two.bin") as response:
+        assert b"".join(response.iter_bytes()) == data[:5_000_000]
+
+
+@pytest.mark.bwrap  # needs the sandbox: a private /tmp
+def test_a_failed_upload_leaves_the_old_file(
+    api: RunloopAPI, engine: LocalEngine, devbox: DevboxView
+) -> None:
+    api.devboxes.upload_file(devbox.id, path="keep.bin", file=b"old contents")
+    url = f"{engine.base_url}/v1/devboxes/{devbox.id}/upload_file"
+    headers = {"authorization": f"Bearer {engine.token}", "content-type": "multipart/form-data; boundary=bNd"}
+    whole = _multipart([("path", None, b"keep.bin"), ("file", "x", os.urandom(3_000_000))])
+    cut = httpx.post(url, headers=headers, content=whole[: len(whole) // 2])  # no closing delimiter
+    assert cut.status_code == 400
+    assert "ends before its closing delimiter" in cut.json()["message"]
+    two_files = _multipart([("path", None, b"keep.bin"), ("file", "x", b"new"), ("file", "y", b"new")])
+    assert httpx.post(url, headers=headers, content=two_files).status_code == 400
+
+    def broken_body() -> Iterator[bytes]:  # the client goes away midway
+        yield whole[:2_000_000]
+        raise OSError("client gone")
+
+    with pytest.raises(OSError, match="client gone"):
+        httpx.post(url, headers=headers, content=broken_body())
+    assert api.devboxes.read_file_contents(devbox.id, file_path="keep.bin") == "old contents"
+    assert _run(api, devbox, "ls -a ~").count(".rl-upload") == 0

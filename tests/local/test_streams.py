@@ -141,3 +141,16 @@ def test_chunks_never_split_a_utf8_character(api: RunloopAPI, devbox: DevboxView
     assert "".join(c.output for c in chunks) == text
     assert "\ufffd" not in "".join(c.output for c in chunks)
     assert chunks[-1].offset == len(text.encode())
+
+
+def test_output_with_unicode_line_separators_streams_whole(api: RunloopAPI, devbox: DevboxView) -> None:
+    # JSON leaves U+2028, U+2029 and U+0085 unescaped: a client that split the event stream
+    # with str.splitlines (httpx's iter_lines) tore such events apart and failed to parse them.
+    text = "a\u2028b\u2029c\x85d\n" * 3000
+    run = api.devboxes.executions.execute_async(
+        devbox.id,
+        command="/usr/bin/python3 -c \"import sys; sys.stdout.write('a\\u2028b\\u2029c\\x85d\\n' * 3000)\"",
+    )
+    chunks = list(api.devboxes.executions.stream_stdout_updates(run.execution_id, devbox_id=devbox.id))
+    assert "".join(c.output for c in chunks) == text
+    assert chunks[-1].offset == len(text.encode())

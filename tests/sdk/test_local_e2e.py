@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 import tarfile
 import time
 from collections.abc import Iterator
@@ -325,3 +327,30 @@ def test_secrets_reach_devboxes(local_sdk: RunloopSDK) -> None:
         secret.delete()
     with pytest.raises(NotFoundError):
         local_sdk.secret.from_name("SDK_SECRET_E2E").get_info()
+
+
+_PEAK_RSS = """
+import os, sys
+from runloop_sdk import RunloopSDK
+size = int(sys.argv[4])
+with RunloopSDK(base_url=sys.argv[1], bearer_token=sys.argv[2]) as sdk:
+    devbox = sdk.devbox.from_id(sys.argv[3])
+    devbox.cmd.exec("true")
+    with open("/proc/self/statm") as statm:
+        before = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    text = devbox.cmd.exec(f"yes $(printf %099d 0) | head -c {size}").stdout()
+    with open("/proc/self/status") as status:  # ru_maxrss would count the parent's, from the fork
+        peak = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
+    assert len(text) == size and text.count("0" * 99 + "\\n") == size // 100
+    print((peak - before) / size)
+"""
+
+
+def test_a_full_result_is_held_once_in_client_memory(engine: Any, devbox: Devbox) -> None:
+    # The whole output read back for result.stdout() (beyond the view's tail): its peak memory
+    # was about 2.3x the output (the chunks and their join); it is now the output once.
+    size = 50_000_000
+    args = [sys.executable, "-c", _PEAK_RSS, engine.base_url, engine.token, devbox.id, str(size)]
+    done = subprocess.run(args, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout) < 1.5, done.stdout
