@@ -49,6 +49,8 @@ RULES: list[tuple[str, str]] = [
     # runloop_api's transport: httpx's names of the sync side.
     (r"\bhandle_async_request\b", "handle_request"),
     (r"\bAsyncByteStream\b", "SyncByteStream"),
+    # runloop_sdk: raw resource classes named for ``forwards_to`` live in the raw layer's twin.
+    (r"\brunloop_api\._async\.", "runloop_api._sync."),
     (r"\bAsync([A-Z]\w*)", r"\1"),
 ]
 COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in RULES]

@@ -6,10 +6,16 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
+from typing_extensions import Unpack
+
+from runloop_api._async.resources.devboxes import AsyncDevboxesResource
 from runloop_api.types import BlueprintBuildLog, BlueprintView
 
 from .._base.errors import BuildFailedError
+from .._base.forwarding import forwards_to
+from .._base.options import MutationOptions, RequestOptions, pick_polling
 from .._base.polling import PollingConfig
+from .._base.progress import ProgressArg, open_reporter
 from .._base.states import blueprint_outcome
 from ._context import AsyncClientContext
 from .polling import poll_until
@@ -42,32 +48,56 @@ class AsyncBlueprint:
         """The blueprint's id."""
         return self._id
 
-    async def get_info(self) -> BlueprintView:
+    async def get_info(self, **options: Unpack[RequestOptions]) -> BlueprintView:
         """Reads the blueprint's current view from the server."""
-        return await self._ctx.api.blueprints.retrieve(self._id)
+        return await self._ctx.api.blueprints.retrieve(self._id, **options)
 
-    async def logs(self) -> list[BlueprintBuildLog]:
+    async def logs(self, **options: Unpack[RequestOptions]) -> list[BlueprintBuildLog]:
         """The build log so far."""
-        view = await self._ctx.api.blueprints.logs(self._id)
+        view = await self._ctx.api.blueprints.logs(self._id, **options)
         return list(view.logs)
 
-    async def await_build_complete(self, *, polling: PollingConfig | None = None) -> BlueprintView:
+    async def await_build_complete(
+        self,
+        *,
+        polling: PollingConfig | None = None,
+        polling_config: PollingConfig | None = None,
+        progress: ProgressArg = None,
+    ) -> BlueprintView:
         """Waits until the build has finished.
+
+        Args:
+            polling: Polling settings for the wait (default: the SDK's).
+            polling_config: ``polling`` under the official SDK's name.
+            progress: A callback receiving a :class:`~runloop_sdk.Progress` per new build log
+                line, ``True`` for a terminal bar (needs ``rich``), ``None``: a bar if
+                ``RUNLOOP_PROGRESS=1``. Reading the log costs one more request per poll.
 
         Raises:
             BuildFailedError: When the build failed; carries the tail of the build log.
             PollingTimeoutError: When the wait gave up; carries the last view.
         """
+        reporter = open_reporter(progress, f"build {self._id}", None, "lines")
+        seen = 0
 
         async def fetch(hold: int) -> BlueprintView:
-            return await self.get_info()
+            nonlocal seen
+            view = await self.get_info()
+            if reporter.active:
+                for entry in (await self.logs())[seen:]:
+                    seen += 1
+                    reporter.update(seen, entry.message)
+            return view
 
-        view = await poll_until(
-            fetch,
-            lambda v: blueprint_outcome(v) != "building",
-            self._ctx.polling_for(polling),
-            what=f"blueprint {self._id} to build",
-        )
+        try:
+            view = await poll_until(
+                fetch,
+                lambda v: blueprint_outcome(v) != "building",
+                self._ctx.polling_for(pick_polling(polling, polling_config)),
+                what=f"blueprint {self._id} to build",
+            )
+        finally:
+            reporter.close()
         if blueprint_outcome(view) == "failed":
             lines = [entry.message for entry in await self.logs()]
             raise BuildFailedError(
@@ -93,16 +123,27 @@ class AsyncBlueprint:
                 return
             await asyncio.sleep(pause)
 
-    async def create_devbox(self, **params: Any) -> AsyncDevbox:
+    @forwards_to(AsyncDevboxesResource.create)
+    async def create_devbox(
+        self,
+        *,
+        polling: PollingConfig | None = None,
+        polling_config: PollingConfig | None = None,
+        **params: Any,
+    ) -> AsyncDevbox:
         """Creates a devbox from this blueprint and waits until it is running.
 
         Args:
+            polling: Polling settings for the wait.
+            polling_config: ``polling`` under the official SDK's name.
             **params: What ``sdk.devbox.create`` accepts (``name``, ``metadata``, ...).
         """
         from .devbox_ops import AsyncDevboxOps
 
-        return await AsyncDevboxOps(self._ctx).create(blueprint_id=self._id, **params)
+        return await AsyncDevboxOps(self._ctx).create(
+            blueprint_id=self._id, polling=pick_polling(polling, polling_config), **params
+        )
 
-    async def delete(self) -> None:
+    async def delete(self, **options: Unpack[MutationOptions]) -> None:
         """Deletes the blueprint."""
-        await self._ctx.api.blueprints.delete(self._id)
+        await self._ctx.api.blueprints.delete(self._id, **options)

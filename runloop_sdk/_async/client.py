@@ -11,6 +11,7 @@ import httpx
 from runloop_api import AsyncRunloopAPI
 from runloop_api._base.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 
+from .._base.close_alias import AsyncCloseAlias
 from .._base.local import EngineHandle, start_local_engine
 from .._base.polling import PollingConfig
 from ._context import AsyncClientContext
@@ -27,7 +28,7 @@ from .ops import (
 __all__ = ["AsyncRunloopSDK"]
 
 
-class AsyncRunloopSDK:
+class AsyncRunloopSDK(AsyncCloseAlias):
     """The Runloop SDK: devboxes, blueprints, snapshots, computers, storage objects, secrets.
 
     Example:

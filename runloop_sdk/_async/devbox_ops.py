@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-from runloop_api.types import DevboxViewStatus
+from typing_extensions import Unpack
 
+from runloop_api._async.resources.devboxes import AsyncDevboxesResource
+from runloop_api.types import DevboxView, DevboxViewStatus
+
+from .._base.forwarding import forwards_to
+from .._base.listing import AsyncListing
+from .._base.options import RequestOptions, pick_polling
 from .._base.polling import PollingConfig
 from ._context import AsyncClientContext
 from .devbox import AsyncDevbox
@@ -20,7 +25,14 @@ class AsyncDevboxOps:
     def __init__(self, ctx: AsyncClientContext) -> None:
         self._ctx = ctx
 
-    async def create(self, *, polling: PollingConfig | None = None, **params: Any) -> AsyncDevbox:
+    @forwards_to(AsyncDevboxesResource.create)
+    async def create(
+        self,
+        *,
+        polling: PollingConfig | None = None,
+        polling_config: PollingConfig | None = None,
+        **params: Any,
+    ) -> AsyncDevbox:
         """Creates a devbox and returns once it is running.
 
         If the wait fails or is interrupted, the devbox is shut down before the error is raised,
@@ -28,9 +40,11 @@ class AsyncDevboxOps:
 
         Args:
             polling: Polling settings for the wait (default: the SDK's).
+            polling_config: ``polling`` under the official SDK's name.
             **params: What ``api.devboxes.create`` accepts: ``name``, ``metadata``,
                 ``environment_variables``, ``launch_parameters``, ``blueprint_id``,
-                ``snapshot_id``, ``secrets``, ``file_mounts``, ``entrypoint``, ...
+                ``snapshot_id``, ``secrets``, ``file_mounts``, ``entrypoint``, ...,
+                and the request options (``timeout``, ``idempotency_key``, ``extra_headers``, ...).
 
         Returns:
             The running devbox.
@@ -44,7 +58,7 @@ class AsyncDevboxOps:
         if view.status == "running":
             return devbox
         try:
-            await devbox.await_running(polling=polling)
+            await devbox.await_running(polling=pick_polling(polling, polling_config))
         except BaseException as error:
             try:
                 await devbox.shutdown()
@@ -54,55 +68,102 @@ class AsyncDevboxOps:
             raise
         return devbox
 
+    @forwards_to(AsyncDevboxesResource.create)
     async def create_from_blueprint_id(
-        self, blueprint_id: str, *, polling: PollingConfig | None = None, **params: Any
+        self,
+        blueprint_id: str,
+        *,
+        polling: PollingConfig | None = None,
+        polling_config: PollingConfig | None = None,
+        **params: Any,
     ) -> AsyncDevbox:
         """Creates a devbox from a blueprint (by id) and returns once it is running.
 
         Args:
             blueprint_id: The blueprint.
             polling: Polling settings for the wait.
+            polling_config: ``polling`` under the official SDK's name.
             **params: Further ``create`` parameters.
         """
-        return await self.create(blueprint_id=blueprint_id, polling=polling, **params)
+        return await self.create(
+            blueprint_id=blueprint_id, polling=pick_polling(polling, polling_config), **params
+        )
 
+    @forwards_to(AsyncDevboxesResource.create)
     async def create_from_blueprint_name(
-        self, blueprint_name: str, *, polling: PollingConfig | None = None, **params: Any
+        self,
+        blueprint_name: str,
+        *,
+        polling: PollingConfig | None = None,
+        polling_config: PollingConfig | None = None,
+        **params: Any,
     ) -> AsyncDevbox:
         """Creates a devbox from the latest blueprint of that name and returns once it is running.
 
         Args:
             blueprint_name: The blueprint's name.
             polling: Polling settings for the wait.
+            polling_config: ``polling`` under the official SDK's name.
             **params: Further ``create`` parameters.
         """
-        return await self.create(blueprint_name=blueprint_name, polling=polling, **params)
+        return await self.create(
+            blueprint_name=blueprint_name, polling=pick_polling(polling, polling_config), **params
+        )
 
+    @forwards_to(AsyncDevboxesResource.create)
     async def create_from_snapshot(
-        self, snapshot_id: str, *, polling: PollingConfig | None = None, **params: Any
+        self,
+        snapshot_id: str,
+        *,
+        polling: PollingConfig | None = None,
+        polling_config: PollingConfig | None = None,
+        **params: Any,
     ) -> AsyncDevbox:
         """Creates a devbox from a disk snapshot and returns once it is running.
 
         Args:
             snapshot_id: The snapshot.
             polling: Polling settings for the wait.
+            polling_config: ``polling`` under the official SDK's name.
             **params: Further ``create`` parameters.
         """
-        return await self.create(snapshot_id=snapshot_id, polling=polling, **params)
+        return await self.create(
+            snapshot_id=snapshot_id, polling=pick_polling(polling, polling_config), **params
+        )
 
     def from_id(self, devbox_id: str) -> AsyncDevbox:
         """The devbox with this id (no request is made)."""
         return AsyncDevbox(self._ctx, devbox_id)
 
-    async def list(
-        self, *, status: DevboxViewStatus | None = None, page_size: int | None = None
-    ) -> AsyncIterator[AsyncDevbox]:
-        """Yields every devbox, fetching pages lazily as the iteration goes.
+    def list(
+        self,
+        *,
+        status: DevboxViewStatus | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        include_total_count: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncListing[DevboxView, AsyncDevbox]:
+        """Every devbox: ``async for`` fetches pages lazily as the iteration goes, ``await``
+        reads them all into a list.
 
         Args:
             status: Only devboxes in this status.
             page_size: Devboxes fetched per request.
+            limit: At most this many devboxes (the official SDK's one page of ``limit``).
+            starting_after: Start after the devbox with this id.
+            include_total_count: Ask the server to count them (the official SDK's flag).
+            **options: Request options (``timeout``, ``extra_headers``, ...).
         """
-        page = await self._ctx.api.devboxes.list(status=status, limit=page_size)
-        async for view in page:
-            yield AsyncDevbox(self._ctx, view.id)
+
+        async def fetch() -> Any:
+            return await self._ctx.api.devboxes.list(
+                status=status,
+                limit=page_size or limit,
+                starting_after=starting_after,
+                include_total_count=include_total_count,
+                **options,
+            )
+
+        return AsyncListing(fetch, lambda view: AsyncDevbox(self._ctx, view.id), limit)

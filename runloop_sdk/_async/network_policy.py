@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing_extensions import Unpack
+
+from runloop_api._async.resources.network_policies import AsyncNetworkPoliciesResource
 from runloop_api.types import NetworkPolicyView
 
+from .._base.forwarding import forwards_to
+from .._base.options import MutationOptions, RequestOptions
 from ._context import AsyncClientContext
 
 __all__ = ["AsyncNetworkPolicy"]
@@ -30,10 +35,11 @@ class AsyncNetworkPolicy:
         """The policy's id."""
         return self._id
 
-    async def get_info(self) -> NetworkPolicyView:
+    async def get_info(self, **options: Unpack[RequestOptions]) -> NetworkPolicyView:
         """Reads the policy's view from the server."""
-        return await self._ctx.api.network_policies.retrieve(self._id)
+        return await self._ctx.api.network_policies.retrieve(self._id, **options)
 
+    @forwards_to(AsyncNetworkPoliciesResource.update)
     async def update(self, **params: Any) -> NetworkPolicyView:
         """Changes the policy.
 
@@ -42,6 +48,6 @@ class AsyncNetworkPolicy:
         """
         return await self._ctx.api.network_policies.update(self._id, **params)
 
-    async def delete(self) -> None:
+    async def delete(self, **options: Unpack[MutationOptions]) -> NetworkPolicyView:
         """Deletes the policy."""
-        await self._ctx.api.network_policies.delete(self._id)
+        return await self._ctx.api.network_policies.delete(self._id, **options)

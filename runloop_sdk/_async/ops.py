@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
-from runloop_api.types import ContentType
+from typing_extensions import Unpack
 
+from runloop_api._async.resources.blueprints import AsyncBlueprintsResource
+from runloop_api._async.resources.network_policies import AsyncNetworkPoliciesResource
+from runloop_api.types import (
+    BlueprintView,
+    ContentType,
+    DevboxDiskSnapshotView,
+    NetworkPolicyView,
+    ObjectState,
+    ObjectView,
+    SecretView,
+)
+
+from .._base.forwarding import forwards_to
+from .._base.listing import AsyncListing
+from .._base.options import MutationOptions, RequestOptions, pick_polling, required, ttl_to_ms
 from .._base.polling import PollingConfig
+from .._base.progress import ProgressArg
 from ._context import AsyncClientContext
 from .blueprint import AsyncBlueprint
 from .computer import AsyncComputer
 from .network_policy import AsyncNetworkPolicy
 from .secret import AsyncSecret
 from .snapshot import AsyncSnapshot
-from .storage_object import AsyncStorageObject, upload_dir, upload_object
+from .storage_object import AsyncStorageObject, TarFilter, upload_dir, upload_object
 
 __all__ = [
     "AsyncBlueprintOps",
@@ -33,23 +50,35 @@ class AsyncBlueprintOps:
     def __init__(self, ctx: AsyncClientContext) -> None:
         self._ctx = ctx
 
+    @forwards_to(AsyncBlueprintsResource.create)
     async def create(
-        self, *, name: str, polling: PollingConfig | None = None, **params: Any
+        self,
+        *,
+        name: str,
+        polling: PollingConfig | None = None,
+        polling_config: PollingConfig | None = None,
+        progress: ProgressArg = None,
+        **params: Any,
     ) -> AsyncBlueprint:
         """Starts a build and returns once it has finished.
 
         Args:
             name: The blueprint's name.
             polling: Polling settings for the wait.
-            **params: What ``api.blueprints.create`` accepts (``dockerfile``, ``system_setup_commands``, ...).
+            polling_config: ``polling`` under the official SDK's name.
+            progress: A callback receiving a :class:`~runloop_sdk.Progress` per build log line,
+                ``True`` for a terminal bar (needs ``rich``), ``None``: a bar if ``RUNLOOP_PROGRESS=1``.
+            **params: What ``api.blueprints.create`` accepts (``dockerfile``, ``system_setup_commands``,
+                ..., and the request options ``timeout``, ``idempotency_key``, ...).
 
         Raises:
             BuildFailedError: When the build failed; carries the tail of the build log.
         """
         blueprint = await self.create_async(name=name, **params)
-        await blueprint.await_build_complete(polling=polling)
+        await blueprint.await_build_complete(polling=pick_polling(polling, polling_config), progress=progress)
         return blueprint
 
+    @forwards_to(AsyncBlueprintsResource.create)
     async def create_async(self, *, name: str, **params: Any) -> AsyncBlueprint:
         """Starts a build and returns at once (follow it with ``stream_logs()``)."""
         view = await self._ctx.api.blueprints.create(name=name, **params)
@@ -59,11 +88,30 @@ class AsyncBlueprintOps:
         """The blueprint with this id (no request is made)."""
         return AsyncBlueprint(self._ctx, blueprint_id)
 
-    async def list(self, *, name: str | None = None) -> AsyncIterator[AsyncBlueprint]:
-        """Yields every blueprint (optionally of one name), fetching pages lazily."""
-        page = await self._ctx.api.blueprints.list(name=name)
-        async for view in page:
-            yield AsyncBlueprint(self._ctx, view.id)
+    def list(
+        self,
+        *,
+        name: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        include_total_count: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncListing[BlueprintView, AsyncBlueprint]:
+        """Every blueprint (optionally of one name or status): ``async for`` pages lazily, ``await``
+        reads all; ``limit`` caps how many."""
+
+        async def fetch() -> Any:
+            return await self._ctx.api.blueprints.list(
+                name=name,
+                status=status,
+                limit=limit,
+                starting_after=starting_after,
+                include_total_count=include_total_count,
+                **options,
+            )
+
+        return AsyncListing(fetch, lambda view: AsyncBlueprint(self._ctx, view.id), limit)
 
 
 class AsyncSnapshotOps:
@@ -76,11 +124,34 @@ class AsyncSnapshotOps:
         """The snapshot with this id (no request is made)."""
         return AsyncSnapshot(self._ctx, snapshot_id)
 
-    async def list(self, *, devbox_id: str | None = None) -> AsyncIterator[AsyncSnapshot]:
-        """Yields every snapshot (optionally of one devbox), fetching pages lazily."""
-        page = await self._ctx.api.devboxes.disk_snapshots.list(devbox_id=devbox_id)
-        async for view in page:
-            yield AsyncSnapshot(self._ctx, view.id)
+    def list(
+        self,
+        *,
+        devbox_id: str | None = None,
+        source_blueprint_id: str | None = None,
+        metadata_key: str | None = None,
+        metadata_key_in: str | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        include_total_count: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncListing[DevboxDiskSnapshotView, AsyncSnapshot]:
+        """Every snapshot (optionally of one devbox): ``async for`` pages lazily, ``await`` reads
+        all; ``limit`` caps how many."""
+
+        async def fetch() -> Any:
+            return await self._ctx.api.devboxes.disk_snapshots.list(
+                devbox_id=devbox_id,
+                source_blueprint_id=source_blueprint_id,
+                metadata_key=metadata_key,
+                metadata_key_in=metadata_key_in,
+                limit=limit,
+                starting_after=starting_after,
+                include_total_count=include_total_count,
+                **options,
+            )
+
+        return AsyncListing(fetch, lambda view: AsyncSnapshot(self._ctx, view.id), limit)
 
 
 class AsyncComputerOps:
@@ -120,17 +191,49 @@ class AsyncComputerOps:
 
 
 class AsyncStorageObjectOps:
-    """Storage object factory (``sdk.storage_object``)."""
+    """Storage object factory (``sdk.storage_object``).
+
+    ``ttl_ms=`` (milliseconds) and the official SDK's ``ttl=`` (a ``timedelta``) both set how
+    long an object is kept.
+    """
 
     def __init__(self, ctx: AsyncClientContext) -> None:
         self._ctx = ctx
 
+    async def create(
+        self,
+        *,
+        name: str,
+        content_type: ContentType,
+        metadata: Mapping[str, str] | None = None,
+        ttl_ms: int | None = None,
+        **options: Unpack[MutationOptions],
+    ) -> AsyncStorageObject:
+        """Creates an empty object to fill with ``upload_content`` and close with ``complete``."""
+        view = await self._ctx.api.objects.create(
+            name=name, content_type=content_type, metadata=metadata, ttl_ms=ttl_ms, **options
+        )
+        return AsyncStorageObject(self._ctx, view.id, view.upload_url, view.upload_headers)
+
     async def upload_from_text(
-        self, text: str, *, name: str, metadata: Mapping[str, str] | None = None, ttl_ms: int | None = None
+        self,
+        text: str,
+        *,
+        name: str,
+        metadata: Mapping[str, str] | None = None,
+        ttl_ms: int | None = None,
+        ttl: timedelta | None = None,
+        **options: Unpack[MutationOptions],
     ) -> AsyncStorageObject:
         """Stores text (UTF-8) as a new object."""
         return await upload_object(
-            self._ctx, name=name, content_type="text", data=text.encode(), metadata=metadata, ttl_ms=ttl_ms
+            self._ctx,
+            name=name,
+            content_type="text",
+            data=text.encode(),
+            metadata=metadata,
+            ttl_ms=ttl_to_ms(ttl_ms, ttl),
+            options=options,
         )
 
     async def upload_from_bytes(
@@ -141,51 +244,129 @@ class AsyncStorageObjectOps:
         content_type: ContentType = "binary",
         metadata: Mapping[str, str] | None = None,
         ttl_ms: int | None = None,
+        ttl: timedelta | None = None,
+        **options: Unpack[MutationOptions],
     ) -> AsyncStorageObject:
         """Stores bytes as a new object."""
         return await upload_object(
-            self._ctx, name=name, content_type=content_type, data=data, metadata=metadata, ttl_ms=ttl_ms
+            self._ctx,
+            name=name,
+            content_type=content_type,
+            data=data,
+            metadata=metadata,
+            ttl_ms=ttl_to_ms(ttl_ms, ttl),
+            options=options,
         )
 
     async def upload_from_file(
         self,
-        path: str | os.PathLike[str],
+        path: str | os.PathLike[str] | None = None,
         *,
+        file_path: str | os.PathLike[str] | None = None,
         name: str | None = None,
-        content_type: ContentType = "binary",
+        content_type: ContentType | None = None,
         metadata: Mapping[str, str] | None = None,
         ttl_ms: int | None = None,
+        ttl: timedelta | None = None,
+        progress: ProgressArg = None,
+        **options: Unpack[MutationOptions],
     ) -> AsyncStorageObject:
-        """Stores a local file as a new object, streamed (named after the file by default)."""
+        """Stores a local file as a new object, streamed (named after the file by default).
+
+        Args:
+            path: The local file.
+            file_path: ``path`` under the official SDK's name.
+            name: The object's name (default: the file's).
+            content_type: How the contents are typed (default: ``"binary"``).
+            metadata: Metadata to attach.
+            ttl_ms: How long the object is kept, in milliseconds.
+            ttl: ``ttl_ms`` as the official SDK's ``timedelta``.
+            progress: A callback receiving :class:`~runloop_sdk.Progress`, ``True`` for a
+                terminal bar (needs ``rich``), ``None``: a bar if ``RUNLOOP_PROGRESS=1``.
+            **options: Request options of the creating request.
+        """
+        source: str | os.PathLike[str] = required("path", path, "file_path", file_path)
         return await upload_object(
             self._ctx,
-            name=name or os.path.basename(os.fspath(path)),
-            content_type=content_type,
-            path=path,
+            name=name or os.path.basename(os.fspath(source)),
+            content_type=content_type or "binary",
+            path=source,
             metadata=metadata,
-            ttl_ms=ttl_ms,
+            ttl_ms=ttl_to_ms(ttl_ms, ttl),
+            progress=progress,
+            options=options,
         )
 
     async def upload_from_dir(
         self,
-        path: str | os.PathLike[str],
+        path: str | os.PathLike[str] | None = None,
         *,
+        dir_path: str | os.PathLike[str] | None = None,
         name: str | None = None,
         metadata: Mapping[str, str] | None = None,
         ttl_ms: int | None = None,
+        ttl: timedelta | None = None,
+        ignore: TarFilter | None = None,
+        progress: ProgressArg = None,
+        **options: Unpack[MutationOptions],
     ) -> AsyncStorageObject:
-        """Packs a local folder as ``.tar.gz`` and stores it as a new object."""
-        return await upload_dir(self._ctx, path, name=name, metadata=metadata, ttl_ms=ttl_ms)
+        """Packs a local folder as ``.tar.gz`` and stores it as a new object.
+
+        Args:
+            path: The local folder.
+            dir_path: ``path`` under the official SDK's name.
+            name: The object's name (default: the folder's, ``.tar.gz``).
+            metadata: Metadata to attach.
+            ttl_ms: How long the object is kept, in milliseconds.
+            ttl: ``ttl_ms`` as the official SDK's ``timedelta``.
+            ignore: A ``tarfile`` filter: returns the entry, or None to leave it out.
+            progress: As for :meth:`upload_from_file`.
+            **options: Request options of the creating request.
+        """
+        source: str | os.PathLike[str] = required("path", path, "dir_path", dir_path)
+        return await upload_dir(
+            self._ctx,
+            source,
+            name=name,
+            metadata=metadata,
+            ttl_ms=ttl_to_ms(ttl_ms, ttl),
+            ignore=ignore,
+            progress=progress,
+            options=options,
+        )
 
     def from_id(self, object_id: str) -> AsyncStorageObject:
         """The object with this id (no request is made)."""
         return AsyncStorageObject(self._ctx, object_id)
 
-    async def list(self, *, name: str | None = None) -> AsyncIterator[AsyncStorageObject]:
-        """Yields every object (optionally of one name), fetching pages lazily."""
-        page = await self._ctx.api.objects.list(name=name)
-        async for view in page:
-            yield AsyncStorageObject(self._ctx, view.id)
+    def list(
+        self,
+        *,
+        name: str | None = None,
+        content_type: ContentType | None = None,
+        state: ObjectState | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        include_total_count: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncListing[ObjectView, AsyncStorageObject]:
+        """Every object (optionally filtered): ``async for`` pages lazily, ``await`` reads all;
+        ``limit`` caps how many."""
+
+        async def fetch() -> Any:
+            return await self._ctx.api.objects.list(
+                name=name,
+                content_type=content_type,
+                state=state,
+                search=search,
+                limit=limit,
+                starting_after=starting_after,
+                include_total_count=include_total_count,
+                **options,
+            )
+
+        return AsyncListing(fetch, lambda view: AsyncStorageObject(self._ctx, view.id), limit)
 
 
 class AsyncSecretOps:
@@ -194,18 +375,37 @@ class AsyncSecretOps:
     def __init__(self, ctx: AsyncClientContext) -> None:
         self._ctx = ctx
 
-    async def create(self, name: str, value: str) -> AsyncSecret:
+    async def create(self, name: str, value: str, **options: Unpack[MutationOptions]) -> AsyncSecret:
         """Stores a secret; devboxes see it as an environment variable when asked for it."""
-        view = await self._ctx.api.secrets.create(name=name, value=value)
+        view = await self._ctx.api.secrets.create(name=name, value=value, **options)
         return AsyncSecret(self._ctx, view.name)
+
+    async def update(
+        self, secret: AsyncSecret | str, value: str, **options: Unpack[MutationOptions]
+    ) -> AsyncSecret:
+        """Replaces a secret's value.
+
+        Args:
+            secret: The secret, or its name.
+            value: The new value.
+            **options: Request options.
+        """
+        name = secret if isinstance(secret, str) else secret.name
+        await self._ctx.api.secrets.update(name, value=value, **options)
+        return AsyncSecret(self._ctx, name)
+
+    async def delete(self, secret: AsyncSecret | str, **options: Unpack[MutationOptions]) -> SecretView:
+        """Deletes a secret (given as the object or its name)."""
+        name = secret if isinstance(secret, str) else secret.name
+        return await self._ctx.api.secrets.delete(name, **options)
 
     def from_name(self, name: str) -> AsyncSecret:
         """The secret with this name (no request is made)."""
         return AsyncSecret(self._ctx, name)
 
-    async def list(self) -> list[AsyncSecret]:
+    async def list(self, **options: Unpack[RequestOptions]) -> list[AsyncSecret]:
         """Every secret."""
-        view = await self._ctx.api.secrets.list()
+        view = await self._ctx.api.secrets.list(**options)
         return [AsyncSecret(self._ctx, secret.name) for secret in view.secrets]
 
 
@@ -215,6 +415,7 @@ class AsyncNetworkPolicyOps:
     def __init__(self, ctx: AsyncClientContext) -> None:
         self._ctx = ctx
 
+    @forwards_to(AsyncNetworkPoliciesResource.create)
     async def create(self, *, name: str, **params: Any) -> AsyncNetworkPolicy:
         """Creates a policy.
 
@@ -225,12 +426,33 @@ class AsyncNetworkPolicyOps:
         view = await self._ctx.api.network_policies.create(name=name, **params)
         return AsyncNetworkPolicy(self._ctx, view.id)
 
-    def from_id(self, policy_id: str) -> AsyncNetworkPolicy:
+    def from_id(self, network_policy_id: str) -> AsyncNetworkPolicy:
         """The policy with this id (no request is made)."""
-        return AsyncNetworkPolicy(self._ctx, policy_id)
+        return AsyncNetworkPolicy(self._ctx, network_policy_id)
 
-    async def list(self, *, name: str | None = None) -> AsyncIterator[AsyncNetworkPolicy]:
-        """Yields every policy, fetching pages lazily."""
-        page = await self._ctx.api.network_policies.list(name=name)
-        async for view in page:
-            yield AsyncNetworkPolicy(self._ctx, view.id)
+    def list(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        include_total_count: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncListing[NetworkPolicyView, AsyncNetworkPolicy]:
+        """Every policy (optionally filtered): ``async for`` pages lazily, ``await`` reads all;
+        ``limit`` caps how many."""
+
+        async def fetch() -> Any:
+            return await self._ctx.api.network_policies.list(
+                name=name,
+                id=id,
+                search=search,
+                limit=limit,
+                starting_after=starting_after,
+                include_total_count=include_total_count,
+                **options,
+            )
+
+        return AsyncListing(fetch, lambda view: AsyncNetworkPolicy(self._ctx, view.id), limit)

@@ -33,6 +33,11 @@ class AsyncExecutionResult:
         return self._view
 
     @property
+    def result(self) -> DevboxAsyncExecutionDetailView:
+        """:attr:`raw` under the official SDK's name."""
+        return self._view
+
+    @property
     def execution_id(self) -> str:
         """The execution's id."""
         return self._view.execution_id

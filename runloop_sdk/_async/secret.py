@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing_extensions import Unpack
+
 from runloop_api.types import SecretView
 
+from .._base.options import MutationOptions, RequestOptions
 from ._context import AsyncClientContext
 
 __all__ = ["AsyncSecret"]
@@ -29,14 +32,14 @@ class AsyncSecret:
         """The secret's name."""
         return self._name
 
-    async def get_info(self) -> SecretView:
+    async def get_info(self, **options: Unpack[RequestOptions]) -> SecretView:
         """Reads the secret's view (id, name, creation time) from the server."""
-        return await self._ctx.api.secrets.retrieve(self._name)
+        return await self._ctx.api.secrets.retrieve(self._name, **options)
 
-    async def update(self, value: str) -> SecretView:
+    async def update(self, value: str, **options: Unpack[MutationOptions]) -> SecretView:
         """Replaces the secret's value."""
-        return await self._ctx.api.secrets.update(self._name, value=value)
+        return await self._ctx.api.secrets.update(self._name, value=value, **options)
 
-    async def delete(self) -> None:
+    async def delete(self, **options: Unpack[MutationOptions]) -> SecretView:
         """Deletes the secret."""
-        await self._ctx.api.secrets.delete(self._name)
+        return await self._ctx.api.secrets.delete(self._name, **options)

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from pathlib import Path
+from tarfile import TarInfo
 
 import httpx
+from typing_extensions import Unpack
 
 from runloop_api import APIConnectionError, APIStatusError, NotFoundError
-from runloop_api.types import ContentType, ObjectView
+from runloop_api.types import ContentType, ObjectDownloadUrlView, ObjectView
 
 from .._base.archive import pack_dir, read_chunks, upload_headers
 from .._base.errors import SDKError
+from .._base.options import MutationOptions, RequestOptions
+from .._base.progress import ProgressArg, Reporter, open_reporter
 from ._context import AsyncClientContext
 
-__all__ = ["AsyncStorageObject", "upload_object"]
+TarFilter = Callable[[TarInfo], "TarInfo | None"]
+
+__all__ = ["AsyncStorageObject", "TarFilter", "upload_dir", "upload_object"]
 
 
 class AsyncStorageObject:
@@ -26,9 +32,17 @@ class AsyncStorageObject:
         >>> print(await obj.download_as_text())
     """
 
-    def __init__(self, ctx: AsyncClientContext, object_id: str) -> None:
+    def __init__(
+        self,
+        ctx: AsyncClientContext,
+        object_id: str,
+        upload_url: str | None = None,
+        upload_headers: Mapping[str, str] | None = None,
+    ) -> None:
         self._ctx = ctx
         self._id = object_id
+        self._upload_url = upload_url
+        self._upload_headers = dict(upload_headers or {})
 
     def __repr__(self) -> str:
         return f"AsyncStorageObject(id={self._id!r})"
@@ -38,22 +52,68 @@ class AsyncStorageObject:
         """The object's id."""
         return self._id
 
-    async def get_info(self) -> ObjectView:
-        """Reads the object's view (name, state, size, ...) from the server."""
-        return await self._ctx.api.objects.retrieve(self._id)
+    @property
+    def upload_url(self) -> str | None:
+        """Where the contents go (``upload_content``), for an object made by ``sdk.storage_object.create``."""
+        return self._upload_url
 
-    async def download_url(self, *, duration_seconds: int | None = None) -> str:
+    async def get_info(self, **options: Unpack[RequestOptions]) -> ObjectView:
+        """Reads the object's view (name, state, size, ...) from the server."""
+        return await self._ctx.api.objects.retrieve(self._id, **options)
+
+    async def refresh(self, **options: Unpack[RequestOptions]) -> ObjectView:
+        """:meth:`get_info` under the official SDK's name."""
+        return await self.get_info(**options)
+
+    async def upload_content(self, content: str | bytes | Iterable[bytes]) -> None:
+        """Sends the contents of an object made by ``sdk.storage_object.create`` (then ``complete()``).
+
+        Raises:
+            SDKError: When the object has no upload URL or the upload was refused.
+        """
+        if self._upload_url is None:
+            raise SDKError(f"object {self._id} has no upload URL (it was not made by create())")
+        data = content.encode() if isinstance(content, str) else content
+        if not isinstance(data, bytes):
+            data = b"".join(data)
+        await _put(self._ctx, self._id, self._upload_url, self._upload_headers, data, len(data))
+
+    async def complete(self, **options: Unpack[MutationOptions]) -> ObjectView:
+        """Marks the upload done: the object becomes read-only and downloadable."""
+        return await self._ctx.api.objects.complete(self._id, **options)
+
+    def as_build_context(self) -> dict[str, str]:
+        """This object (a ``.tar.gz`` folder) as a blueprint's ``build_context``."""
+        return {"object_id": self._id, "type": "object"}
+
+    async def get_download_url(
+        self, *, duration_seconds: int | None = None, **options: Unpack[RequestOptions]
+    ) -> ObjectDownloadUrlView:
+        """The object's download URL view (the official SDK's form of :meth:`download_url`)."""
+        return await self._ctx.api.objects.download(self._id, duration_seconds=duration_seconds, **options)
+
+    async def download_url(
+        self, *, duration_seconds: int | None = None, **options: Unpack[RequestOptions]
+    ) -> str:
         """A URL the object can be downloaded from without the API key.
 
         Args:
             duration_seconds: How long the URL stays valid (server default: one hour).
+            **options: Request options (``timeout``, ``extra_headers``, ...).
         """
-        view = await self._ctx.api.objects.download(self._id, duration_seconds=duration_seconds)
+        view = await self.get_download_url(duration_seconds=duration_seconds, **options)
         return view.download_url
 
-    async def download_as_bytes(self) -> bytes:
-        """Downloads the object's contents."""
-        url = await self.download_url()
+    async def download_as_bytes(
+        self, *, duration_seconds: int | None = None, **options: Unpack[RequestOptions]
+    ) -> bytes:
+        """Downloads the object's contents.
+
+        Args:
+            duration_seconds: How long the download URL stays valid.
+            **options: Request options of the URL request.
+        """
+        url = await self.download_url(duration_seconds=duration_seconds, **options)
         headers = upload_headers(url, self._ctx.api.base_url, self._ctx.api.bearer_token, None, 0)
         headers.pop("Content-Length")
         # Through the raw layer: retried like any read, and a broken connection is an APIConnectionError.
@@ -66,14 +126,20 @@ class AsyncStorageObject:
             ) from error
         return response.content
 
-    async def download_as_text(self, encoding: str = "utf-8") -> str:
+    async def download_as_text(
+        self,
+        encoding: str = "utf-8",
+        *,
+        duration_seconds: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> str:
         """Downloads the object's contents as text."""
-        return (await self.download_as_bytes()).decode(encoding)
+        return (await self.download_as_bytes(duration_seconds=duration_seconds, **options)).decode(encoding)
 
-    async def delete(self) -> None:
+    async def delete(self, **options: Unpack[MutationOptions]) -> None:
         """Deletes the object."""
         try:
-            await self._ctx.api.objects.delete(self._id)
+            await self._ctx.api.objects.delete(self._id, **options)
         except APIConnectionError:
             # The answer was lost, not necessarily the delete (a repeat of a done delete is a 404):
             # the record, which stays after a delete, says whether to send it again.
@@ -88,12 +154,16 @@ class AsyncStorageObject:
 class _FileChunks:
     """A file's bytes, read anew each time they are iterated (httpx sends a generator only once)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, reporter: Reporter) -> None:
         self._path = path
+        self._reporter = reporter
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        done = 0
         for chunk in read_chunks(self._path):
             yield chunk
+            done += len(chunk)
+            self._reporter.update(done)
 
 
 async def upload_object(
@@ -105,6 +175,8 @@ async def upload_object(
     path: str | os.PathLike[str] | None = None,
     metadata: Mapping[str, str] | None = None,
     ttl_ms: int | None = None,
+    progress: ProgressArg = None,
+    options: MutationOptions | None = None,
 ) -> AsyncStorageObject:
     """Creates an object, PUTs its bytes to the upload URL (streamed from ``path``), completes it.
 
@@ -112,26 +184,43 @@ async def upload_object(
         SDKError: When the upload URL refused the bytes.
     """
     view = await ctx.api.objects.create(
-        name=name, content_type=content_type, metadata=metadata, ttl_ms=ttl_ms
+        name=name, content_type=content_type, metadata=metadata, ttl_ms=ttl_ms, **(options or {})
     )
     if not view.upload_url:
         raise SDKError(f"the server gave no upload URL for object {view.id}")
     size = len(data) if data is not None else os.path.getsize(os.fspath(path or ""))
-    headers = upload_headers(
-        view.upload_url, ctx.api.base_url, ctx.api.bearer_token, view.upload_headers, size
-    )
-    content = data if data is not None else _FileChunks(Path(os.fspath(path or "")))
+    reporter = open_reporter(progress, f"upload {name}", size, "bytes")
+    try:
+        content: bytes | _FileChunks = (
+            data if data is not None else _FileChunks(Path(os.fspath(path or "")), reporter)
+        )
+        await _put(ctx, view.id, view.upload_url, view.upload_headers, content, size)
+        if data is not None:
+            reporter.update(size)
+    finally:
+        reporter.close()
+    await ctx.api.objects.complete(view.id)
+    return AsyncStorageObject(ctx, view.id)
+
+
+async def _put(
+    ctx: AsyncClientContext,
+    object_id: str,
+    url: str,
+    extra_headers: Mapping[str, str] | None,
+    content: bytes | _FileChunks,
+    size: int,
+) -> None:
+    headers = upload_headers(url, ctx.api.base_url, ctx.api.bearer_token, extra_headers, size)
     # Putting the same bytes again leaves the same object, so the PUT is retried like a read (the
     # file is read anew for each attempt); a broken connection is an APIConnectionError.
-    request = httpx.Request("PUT", view.upload_url, content=content, headers=headers)
+    request = httpx.Request("PUT", url, content=content, headers=headers)
     try:
         await ctx.api.send(request, idempotent=True)
     except APIStatusError as error:
         raise SDKError(
-            f"upload of object {view.id} failed: HTTP {error.status_code} {error.message}"
+            f"upload of object {object_id} failed: HTTP {error.status_code} {error.message}"
         ) from error
-    await ctx.api.objects.complete(view.id)
-    return AsyncStorageObject(ctx, view.id)
 
 
 async def upload_dir(
@@ -141,9 +230,12 @@ async def upload_dir(
     name: str | None = None,
     metadata: Mapping[str, str] | None = None,
     ttl_ms: int | None = None,
+    ignore: TarFilter | None = None,
+    progress: ProgressArg = None,
+    options: MutationOptions | None = None,
 ) -> AsyncStorageObject:
     """Packs a folder as ``.tar.gz`` and uploads it."""
-    archive = pack_dir(source)
+    archive = pack_dir(source, ignore)
     try:
         return await upload_object(
             ctx,
@@ -152,6 +244,8 @@ async def upload_dir(
             path=archive,
             metadata=metadata,
             ttl_ms=ttl_ms,
+            progress=progress,
+            options=options,
         )
     finally:
         archive.unlink(missing_ok=True)

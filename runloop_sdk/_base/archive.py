@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tarfile
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,8 +14,14 @@ __all__ = ["pack_dir", "read_chunks", "upload_headers", "CHUNK_SIZE"]
 CHUNK_SIZE = 1024 * 1024
 
 
-def pack_dir(source: str | os.PathLike[str]) -> Path:
+def pack_dir(
+    source: str | os.PathLike[str], ignore: Callable[[tarfile.TarInfo], tarfile.TarInfo | None] | None = None
+) -> Path:
     """Packs a folder into a temporary ``.tar.gz`` (paths relative to the folder); the caller deletes it.
+
+    Args:
+        source: The folder.
+        ignore: A ``tarfile`` filter: returns the entry (maybe changed), or None to leave it out.
 
     Raises:
         NotADirectoryError: When ``source`` is not a folder.
@@ -27,7 +33,7 @@ def pack_dir(source: str | os.PathLike[str]) -> Path:
     os.close(handle)
     with tarfile.open(name, "w:gz") as archive:
         for path in sorted(root.rglob("*")):
-            archive.add(path, arcname=str(path.relative_to(root)), recursive=False)
+            archive.add(path, arcname=str(path.relative_to(root)), recursive=False, filter=ignore)
     return Path(name)
 
 

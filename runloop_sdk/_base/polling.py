@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 __all__ = [
     "LONG_POLL_MAX_SECONDS",
@@ -18,13 +19,17 @@ LONG_POLL_MAX_SECONDS = 25
 """The longest hold the API grants a ``wait_for_status`` long-poll (executions allow 25 s)."""
 
 
-@dataclass(frozen=True)
+_UNSET: Any = object()
+
+
+@dataclass(frozen=True, init=False)
 class PollingConfig:
     """How the SDK waits for a devbox, execution, snapshot or blueprint to reach a state.
 
     Where the API offers a long-poll (``wait_for_status``) each attempt is one long-poll and
     ``interval`` only spaces out attempts that came back early; elsewhere each attempt is one GET
-    and ``interval`` is the pause between them.
+    and ``interval`` is the pause between them. The official SDK's spellings
+    ``interval_seconds=`` and ``timeout_seconds=`` are accepted too.
 
     Attributes:
         interval: Seconds between the starts of two attempts.
@@ -32,9 +37,39 @@ class PollingConfig:
         timeout: Seconds before giving up (``None``: no limit).
     """
 
-    interval: float = 1.0
-    max_attempts: int | None = None
-    timeout: float | None = 1800.0
+    interval: float
+    max_attempts: int | None
+    timeout: float | None
+
+    def __init__(
+        self,
+        interval: float = _UNSET,
+        max_attempts: int | None = None,
+        timeout: float | None = _UNSET,
+        *,
+        interval_seconds: float = _UNSET,
+        timeout_seconds: float | None = _UNSET,
+    ) -> None:
+        if interval is not _UNSET and interval_seconds is not _UNSET:
+            raise TypeError("give interval= or interval_seconds=, not both")
+        if timeout is not _UNSET and timeout_seconds is not _UNSET:
+            raise TypeError("give timeout= or timeout_seconds=, not both")
+        interval = interval if interval is not _UNSET else interval_seconds
+        timeout = timeout if timeout is not _UNSET else timeout_seconds
+        object.__setattr__(self, "interval", 1.0 if interval is _UNSET else interval)
+        object.__setattr__(self, "max_attempts", max_attempts)
+        object.__setattr__(self, "timeout", 1800.0 if timeout is _UNSET else timeout)
+        self.__post_init__()
+
+    @property
+    def interval_seconds(self) -> float:
+        """``interval`` under the official SDK's name."""
+        return self.interval
+
+    @property
+    def timeout_seconds(self) -> float | None:
+        """``timeout`` under the official SDK's name."""
+        return self.timeout
 
     def __post_init__(self) -> None:
         if self.interval < 0:

@@ -12,6 +12,7 @@ import httpx
 from runloop_api import RunloopAPI
 from runloop_api._base.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 
+from .._base.close_alias import CloseAlias
 from .._base.local import EngineHandle, start_local_engine
 from .._base.polling import PollingConfig
 from ._context import ClientContext
@@ -28,7 +29,7 @@ from .ops import (
 __all__ = ["RunloopSDK"]
 
 
-class RunloopSDK:
+class RunloopSDK(CloseAlias):
     """The Runloop SDK: devboxes, blueprints, snapshots, computers, storage objects, secrets.
 
     Example:

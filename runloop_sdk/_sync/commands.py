@@ -8,12 +8,14 @@ import time
 from collections.abc import Sequence
 
 import httpx
+from typing_extensions import Unpack
 
 from runloop_api import RequestTimeoutError
 from runloop_api.types import DevboxAsyncExecutionDetailView
 
 from .._base.errors import PollingTimeoutError
 from .._base.ids import uuid7
+from .._base.options import MutationOptions, WaitOptions, pick_polling
 from .._base.polling import LONG_POLL_MAX_SECONDS, PollingConfig
 from .._base.tasks import CallbackLock, TaskGroup
 from ._context import ClientContext
@@ -44,6 +46,9 @@ class CommandInterface:
         output: LineCallback | None = None,
         timeout: float | None = None,
         polling: PollingConfig | None = None,
+        polling_config: PollingConfig | None = None,
+        attach_stdin: bool = False,
+        **options: Unpack[WaitOptions],
     ) -> ExecutionResult:
         """Runs ``command`` with ``bash -c`` and returns once it has finished.
 
@@ -57,7 +62,11 @@ class CommandInterface:
             stderr: Called with each line of standard error.
             output: Called with each line of either stream.
             timeout: Seconds to wait at most (default: no limit); the command is killed then.
+                Unlike the official SDK's ``timeout`` (one HTTP request's), this bounds the whole run.
             polling: Polling settings for the wait (default: the SDK's).
+            polling_config: ``polling`` under the official SDK's name.
+            attach_stdin: Keep the command's standard input open (``exec_async`` is where it is fed).
+            **options: Request options of the starting request (``idempotency_key``, ``extra_headers``, ...).
 
         Returns:
             The result: exit code and full output.
@@ -66,10 +75,12 @@ class CommandInterface:
             PollingTimeoutError: When ``timeout`` passed first; carries the last view.
             Exception: Whatever a callback raised.
         """
-        config = (polling or self._ctx.polling).with_timeout(timeout)
-        if stdout is None and stderr is None and output is None:
-            return self._exec_optimistic(command, config)
-        execution = self.exec_async(command, stdout=stdout, stderr=stderr, output=output)
+        config = (pick_polling(polling, polling_config) or self._ctx.polling).with_timeout(timeout)
+        if stdout is None and stderr is None and output is None and not attach_stdin:
+            return self._exec_optimistic(command, config, options)
+        execution = self.exec_async(
+            command, stdout=stdout, stderr=stderr, output=output, attach_stdin=attach_stdin, **options
+        )
         try:
             return execution.result(polling=config)
         except BaseException as error:
@@ -79,17 +90,17 @@ class CommandInterface:
                 _kill_quietly(execution)
             raise
 
-    def _exec_optimistic(self, command: str, config: PollingConfig) -> ExecutionResult:
+    def _exec_optimistic(self, command: str, config: PollingConfig, options: WaitOptions) -> ExecutionResult:
         started = time.monotonic()
         hold = LONG_POLL_MAX_SECONDS
         if config.timeout is not None:
             hold = max(1, min(hold, int(config.timeout)))
         command_id = uuid7()
-        view = self._execute(command, command_id, hold)
+        view = self._execute(command, command_id, hold, options)
         if view is None:
             # The server stopped holding the request (408). The command id makes sending it
             # again safe: the server answers with the execution it already started.
-            view = self._execute(command, command_id, 0)
+            view = self._execute(command, command_id, 0, options)
         execution_id = command_id if view is None else view.execution_id
         if view is not None and view.status == "completed":
             return ExecutionResult(self._ctx.api, view)
@@ -102,7 +113,9 @@ class CommandInterface:
             raise
         return ExecutionResult(self._ctx.api, final)
 
-    def _execute(self, command: str, command_id: str, hold: int) -> DevboxAsyncExecutionDetailView | None:
+    def _execute(
+        self, command: str, command_id: str, hold: int, options: WaitOptions
+    ) -> DevboxAsyncExecutionDetailView | None:
         try:
             return self._ctx.api.devboxes.execute(
                 self._devbox_id,
@@ -111,6 +124,7 @@ class CommandInterface:
                 shell_name=self.shell_name,
                 optimistic_timeout=hold,
                 timeout=httpx.Timeout(hold + 15.0, connect=10.0),
+                **options,
             )
         except RequestTimeoutError:
             return None
@@ -123,6 +137,7 @@ class CommandInterface:
         stderr: LineCallback | None = None,
         output: LineCallback | None = None,
         attach_stdin: bool = False,
+        **options: Unpack[MutationOptions],
     ) -> Execution:
         """Starts ``command`` in the background and returns at once.
 
@@ -132,6 +147,7 @@ class CommandInterface:
             stderr: Called with each line of standard error.
             output: Called with each line of either stream.
             attach_stdin: Keep the command's standard input open for ``send_stdin``.
+            **options: Request options (``timeout``, ``idempotency_key``, ``extra_headers``, ...).
 
         Returns:
             The running execution; ``execution.result()`` waits for it.
@@ -141,6 +157,7 @@ class CommandInterface:
             command=command,
             shell_name=self.shell_name,
             attach_stdin=True if attach_stdin else None,
+            **options,
         )
         pumps = self._start_pumps(view, stdout=stdout, stderr=stderr, output=output)
         return Execution(self._ctx, view, pumps)

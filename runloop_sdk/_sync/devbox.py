@@ -7,8 +7,11 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from runloop_api.types import DevboxLog, DevboxResourceUsageView, DevboxView, DevboxViewStatus
+from typing_extensions import Unpack
 
+from runloop_api.types import DevboxLog, DevboxResourceUsageView, DevboxView, DevboxViewStatus, TunnelView
+
+from .._base.options import MutationOptions, RequestOptions, pick_polling
 from .._base.polling import PollingConfig
 from .._base.states import devbox_reached
 from ._context import ClientContext
@@ -36,14 +39,30 @@ class Devbox:
     def __init__(self, ctx: ClientContext, devbox_id: str) -> None:
         self._ctx = ctx
         self._id = devbox_id
-        self.cmd = CommandInterface(ctx, devbox_id)
+        self._cmd = CommandInterface(ctx, devbox_id)
+        self._file = FileInterface(ctx, devbox_id)
+        self._net = NetworkInterface(ctx, devbox_id)
+        self._pty = PtyInterface(ctx, devbox_id)
+
+    @property
+    def cmd(self) -> CommandInterface:
         """Run commands: ``exec`` and ``exec_async``."""
-        self.file = FileInterface(ctx, devbox_id)
+        return self._cmd
+
+    @property
+    def file(self) -> FileInterface:
         """Read, write, upload and download files."""
-        self.net = NetworkInterface(ctx, devbox_id)
+        return self._file
+
+    @property
+    def net(self) -> NetworkInterface:
         """SSH keys and tunnels."""
-        self.pty = PtyInterface(ctx, devbox_id)
+        return self._net
+
+    @property
+    def pty(self) -> PtyInterface:
         """Interactive terminal sessions."""
+        return self._pty
 
     def __repr__(self) -> str:
         return f"Devbox(id={self._id!r})"
@@ -82,27 +101,51 @@ class Devbox:
             if hasattr(exc, "add_note"):
                 exc.add_note(note)
 
-    def get_info(self) -> DevboxView:
-        """Reads the devbox's current view from the server."""
-        return self._ctx.api.devboxes.retrieve(self._id)
+    def close(self) -> None:
+        """Shuts the devbox down (the official SDK's alias of :meth:`shutdown`)."""
+        self.shutdown()
 
-    def await_running(self, *, polling: PollingConfig | None = None) -> DevboxView:
+    def get_info(self, **options: Unpack[RequestOptions]) -> DevboxView:
+        """Reads the devbox's current view from the server."""
+        return self._ctx.api.devboxes.retrieve(self._id, **options)
+
+    def get_tunnel(self, **options: Unpack[RequestOptions]) -> TunnelView | None:
+        """The devbox's tunnel, or None when it has none."""
+        return (self.get_info(**options)).tunnel
+
+    def get_tunnel_url(self, port: int, **options: Unpack[RequestOptions]) -> str | None:
+        """The public URL of ``port``, or None when the devbox has no tunnel (``net.tunnel_url``)."""
+        return self._net.tunnel_url(port, **options)
+
+    def await_running(
+        self, *, polling: PollingConfig | None = None, polling_config: PollingConfig | None = None
+    ) -> DevboxView:
         """Waits until the devbox is running.
+
+        Args:
+            polling: Polling settings for the wait (default: the SDK's).
+            polling_config: ``polling`` under the official SDK's name.
 
         Raises:
             DevboxFailedError: When it failed or was shut down instead; carries failure_reason.
             PollingTimeoutError: When the wait gave up; carries the last view.
         """
-        return self._await_status("running", polling)
+        return self._await_status("running", pick_polling(polling, polling_config))
 
-    def await_suspended(self, *, polling: PollingConfig | None = None) -> DevboxView:
+    def await_suspended(
+        self, *, polling: PollingConfig | None = None, polling_config: PollingConfig | None = None
+    ) -> DevboxView:
         """Waits until the devbox is suspended.
+
+        Args:
+            polling: Polling settings for the wait (default: the SDK's).
+            polling_config: ``polling`` under the official SDK's name.
 
         Raises:
             DevboxFailedError: When it failed or was shut down instead.
             PollingTimeoutError: When the wait gave up; carries the last view.
         """
-        return self._await_status("suspended", polling)
+        return self._await_status("suspended", pick_polling(polling, polling_config))
 
     def _await_status(self, status: DevboxViewStatus, polling: PollingConfig | None) -> DevboxView:
         wanted = (status,)
@@ -119,23 +162,39 @@ class Devbox:
             what=f"devbox {self._id} to be {status}",
         )
 
-    def suspend(self, *, polling: PollingConfig | None = None) -> DevboxView:
+    def suspend(
+        self,
+        *,
+        polling: PollingConfig | None = None,
+        polling_config: PollingConfig | None = None,
+        **options: Unpack[MutationOptions],
+    ) -> DevboxView:
         """Suspends the devbox and waits until it is suspended (its disk is kept)."""
-        self._ctx.api.devboxes.suspend(self._id)
-        return self.await_suspended(polling=polling)
+        self._ctx.api.devboxes.suspend(self._id, **options)
+        return self.await_suspended(polling=pick_polling(polling, polling_config))
 
-    def resume(self, *, polling: PollingConfig | None = None) -> DevboxView:
+    def resume(
+        self,
+        *,
+        polling: PollingConfig | None = None,
+        polling_config: PollingConfig | None = None,
+        **options: Unpack[MutationOptions],
+    ) -> DevboxView:
         """Resumes a suspended devbox and waits until it is running."""
-        self._ctx.api.devboxes.resume(self._id)
-        return self.await_running(polling=polling)
+        self._ctx.api.devboxes.resume(self._id, **options)
+        return self.await_running(polling=pick_polling(polling, polling_config))
 
-    def shutdown(self) -> DevboxView:
+    def resume_async(self, **options: Unpack[MutationOptions]) -> DevboxView:
+        """Starts resuming a suspended devbox and returns at once (``await_running`` waits)."""
+        return self._ctx.api.devboxes.resume(self._id, **options)
+
+    def shutdown(self, **options: Unpack[MutationOptions]) -> DevboxView:
         """Shuts the devbox down for good."""
-        return self._ctx.api.devboxes.shutdown(self._id)
+        return self._ctx.api.devboxes.shutdown(self._id, **options)
 
-    def keep_alive(self) -> None:
+    def keep_alive(self, **options: Unpack[MutationOptions]) -> None:
         """Resets the devbox's idle timer."""
-        self._ctx.api.devboxes.keep_alive(self._id)
+        self._ctx.api.devboxes.keep_alive(self._id, **options)
 
     def update(self, *, name: str | None = None, metadata: Mapping[str, str] | None = None) -> DevboxView:
         """Renames the devbox or replaces its metadata.
@@ -146,9 +205,9 @@ class Devbox:
         """
         return self._ctx.api.devboxes.update(self._id, name=name, metadata=metadata)
 
-    def logs(self, *, execution_id: str | None = None) -> list[DevboxLog]:
+    def logs(self, *, execution_id: str | None = None, **options: Unpack[RequestOptions]) -> list[DevboxLog]:
         """The devbox's log entries, optionally only those of one execution."""
-        view = self._ctx.api.devboxes.logs.list(self._id, execution_id=execution_id)
+        view = self._ctx.api.devboxes.logs.list(self._id, execution_id=execution_id, **options)
         return list(view.logs)
 
     def usage(self) -> DevboxResourceUsageView:
@@ -162,6 +221,8 @@ class Devbox:
         commit_message: str | None = None,
         metadata: Mapping[str, str] | None = None,
         polling: PollingConfig | None = None,
+        polling_config: PollingConfig | None = None,
+        **options: Unpack[MutationOptions],
     ) -> Snapshot:
         """Snapshots the devbox's disk and waits until the snapshot is complete.
 
@@ -169,8 +230,10 @@ class Devbox:
             SnapshotFailedError: When the snapshot failed.
             PollingTimeoutError: When the wait gave up.
         """
-        snapshot = self.snapshot_disk_async(name=name, commit_message=commit_message, metadata=metadata)
-        snapshot.await_completed(polling=polling)
+        snapshot = self.snapshot_disk_async(
+            name=name, commit_message=commit_message, metadata=metadata, **options
+        )
+        snapshot.await_completed(polling=pick_polling(polling, polling_config))
         return snapshot
 
     def snapshot_disk_async(
@@ -179,11 +242,12 @@ class Devbox:
         name: str | None = None,
         commit_message: str | None = None,
         metadata: Mapping[str, str] | None = None,
+        **options: Unpack[MutationOptions],
     ) -> Snapshot:
         """Starts a disk snapshot and returns at once (``snapshot.await_completed()``)."""
         from .snapshot import Snapshot
 
         view = self._ctx.api.devboxes.snapshot_disk_async(
-            self._id, name=name, commit_message=commit_message, metadata=metadata
+            self._id, name=name, commit_message=commit_message, metadata=metadata, **options
         )
         return Snapshot(self._ctx, view.id)

@@ -3,39 +3,55 @@
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, TypeVar, overload
+
+from typing_extensions import Unpack
 
 from runloop_api import APIConnectionError, BinaryResponse
 from runloop_api._base.retry import retry_delay
 
+from .._base.options import MutationOptions, required
+from .._base.progress import ProgressArg, ProgressReader, Reporter, open_reporter
 from ._context import ClientContext
 
 T = TypeVar("T")
 
 __all__ = ["FileInterface"]
 
+UploadSource = str | os.PathLike[str] | IO[bytes] | bytes
+
 
 class FileInterface:
-    """Files on one devbox (``devbox.file``). Paths on the devbox are absolute or relative to its home."""
+    """Files on one devbox (``devbox.file``). Paths on the devbox are absolute or relative to its home.
+
+    The official SDK's keywords are accepted too: ``read(file_path=...)``,
+    ``write(file_path=..., contents=...)``, ``upload(path=..., file=...)``, ``download(path=...)``.
+    """
 
     def __init__(self, ctx: ClientContext, devbox_id: str) -> None:
         self._ctx = ctx
         self._devbox_id = devbox_id
 
-    def read(self, path: str) -> str:
+    def read(
+        self, path: str | None = None, *, file_path: str | None = None, **options: Unpack[MutationOptions]
+    ) -> str:
         """Reads a text file (UTF-8).
 
         Args:
             path: The file on the devbox.
+            file_path: ``path`` under the official SDK's name.
+            **options: Request options (``timeout``, ``extra_headers``, ...).
 
         Returns:
             Its contents.
         """
-        return self._ctx.api.devboxes.read_file_contents(self._devbox_id, file_path=path)
+        where = required("path", path, "file_path", file_path)
+        return self._ctx.api.devboxes.read_file_contents(self._devbox_id, file_path=where, **options)
 
     def read_bytes(self, path: str) -> bytes:
         """Reads a file's exact bytes.
@@ -46,49 +62,132 @@ class FileInterface:
         Returns:
             Its contents.
         """
-        return self._download(path, BinaryResponse.read)
+        return self._download(path, BinaryResponse.read, {})
 
-    def write(self, path: str, contents: str | bytes) -> None:
+    def write(
+        self,
+        path: str | None = None,
+        contents: str | bytes | None = None,
+        *,
+        file_path: str | None = None,
+        **options: Unpack[MutationOptions],
+    ) -> None:
         """Writes a file, replacing it; text is written as UTF-8, bytes exactly.
 
         Args:
             path: The file on the devbox (parent folders are created).
             contents: Text or bytes.
+            file_path: ``path`` under the official SDK's name.
+            **options: Request options (``timeout``, ``extra_headers``, ...).
         """
+        where = required("path", path, "file_path", file_path)
+        if contents is None:
+            raise TypeError("missing argument: contents=")
         if isinstance(contents, str):
-            self._ctx.api.devboxes.write_file_contents(self._devbox_id, file_path=path, contents=contents)
+            self._ctx.api.devboxes.write_file_contents(
+                self._devbox_id, file_path=where, contents=contents, **options
+            )
         else:
-            self._ctx.api.devboxes.upload_file(self._devbox_id, path=path, file=bytes(contents))
+            self._ctx.api.devboxes.upload_file(self._devbox_id, path=where, file=bytes(contents), **options)
 
-    def upload(self, path: str, source: str | os.PathLike[str] | IO[bytes]) -> None:
-        """Uploads a local file (or open binary file) to the devbox, streamed.
+    def upload(
+        self,
+        path: str,
+        source: UploadSource | None = None,
+        *,
+        file: UploadSource | None = None,
+        progress: ProgressArg = None,
+        **options: Unpack[MutationOptions],
+    ) -> None:
+        """Uploads a local file (or open binary file, or bytes) to the devbox, streamed.
 
         Args:
             path: Where to put it on the devbox.
-            source: A local path or a file object opened with ``"rb"``.
+            source: A local path, a file object opened with ``"rb"``, or bytes.
+            file: ``source`` under the official SDK's name.
+            progress: A callback receiving :class:`~runloop_sdk.Progress`, ``True`` for a
+                terminal bar (needs ``rich``), ``None``: a bar if ``RUNLOOP_PROGRESS=1``.
+            **options: Request options (``timeout``, ``extra_headers``, ...).
         """
-        file = Path(source) if isinstance(source, (str, os.PathLike)) else source
-        self._ctx.api.devboxes.upload_file(self._devbox_id, path=path, file=file)
+        given: UploadSource = required("source", source, "file", file)
+        handle: IO[bytes]
+        if isinstance(given, (bytes, bytearray)):
+            handle = io.BytesIO(bytes(given))
+        elif isinstance(given, (str, os.PathLike)):
+            handle = open(os.fspath(given), "rb")  # noqa: SIM115 - closed below, after the send
+        else:
+            handle = given
+        reporter = open_reporter(progress, f"upload {path}", _size_of(handle), "bytes")
+        try:
+            reader = ProgressReader(handle, reporter)
+            self._ctx.api.devboxes.upload_file(
+                self._devbox_id,
+                path=path,
+                file=reader,  # type: ignore[arg-type]  # a binary file object in all but name
+                **options,
+            )
+        finally:
+            reporter.close()
+            if handle is not given:
+                handle.close()
 
-    def download(self, path: str, destination: str | os.PathLike[str]) -> Path:
-        """Downloads a file from the devbox into a local file, streamed.
+    @overload
+    def download(
+        self,
+        path: str,
+        destination: None = None,
+        *,
+        progress: ProgressArg = None,
+        **options: Unpack[MutationOptions],
+    ) -> bytes: ...
+    @overload
+    def download(
+        self,
+        path: str,
+        destination: str | os.PathLike[str],
+        *,
+        progress: ProgressArg = None,
+        **options: Unpack[MutationOptions],
+    ) -> Path: ...
+    def download(
+        self,
+        path: str,
+        destination: str | os.PathLike[str] | None = None,
+        *,
+        progress: ProgressArg = None,
+        **options: Unpack[MutationOptions],
+    ) -> bytes | Path:
+        """Downloads a file from the devbox: into a local file (streamed), or as bytes.
 
         Args:
             path: The file on the devbox.
-            destination: The local file to write (replaced when the download completes).
+            destination: The local file to write (replaced when the download completes);
+                without it the bytes are returned, as the official SDK does.
+            progress: A callback receiving :class:`~runloop_sdk.Progress`, ``True`` for a
+                terminal bar (needs ``rich``), ``None``: a bar if ``RUNLOOP_PROGRESS=1``.
+            **options: Request options (``timeout``, ``extra_headers``, ...).
 
         Returns:
-            The local path written.
+            The local path written, or the file's bytes when no destination was given.
         """
-        return self._download(path, lambda response: response.write_to_file(destination))
+        target = None if destination is None else Path(destination)
 
-    def _download(self, path: str, consume: Callable[[BinaryResponse], T]) -> T:
+        def consume(response: BinaryResponse) -> bytes | Path:
+            reporter = open_reporter(progress, f"download {path}", response.content_length, "bytes")
+            try:
+                return _receive(response, target, reporter)
+            finally:
+                reporter.close()
+
+        return self._download(path, consume, options)
+
+    def _download(self, path: str, consume: Callable[[BinaryResponse], T], options: MutationOptions) -> T:
         """Downloads ``path`` and hands the open answer to ``consume``, again from the start when
         the connection broke in the middle of the body (the raw layer retries only until the
         answer begins; a download is a read, so it is repeated up to the client's max_retries)."""
         attempt = 0
         while True:
-            response = self._ctx.api.devboxes.download_file(self._devbox_id, path=path)
+            response = self._ctx.api.devboxes.download_file(self._devbox_id, path=path, **options)
             try:
                 return consume(response)
             except APIConnectionError as error:
@@ -96,3 +195,45 @@ class FileInterface:
                 if attempt > self._ctx.api.max_retries:
                     raise
                 time.sleep(retry_delay(error, attempt))
+
+
+def _size_of(handle: IO[bytes]) -> int | None:
+    try:
+        return os.fstat(handle.fileno()).st_size - handle.tell()
+    except (OSError, AttributeError, ValueError):
+        try:
+            here = handle.tell()
+            end = handle.seek(0, os.SEEK_END)
+            handle.seek(here)
+            return end - here
+        except (OSError, AttributeError, ValueError):
+            return None
+
+
+def _receive(response: BinaryResponse, target: Path | None, reporter: Reporter) -> bytes | Path:
+    """Reads the body chunk by chunk, reporting each, into ``target`` or into memory."""
+    done = 0
+    if target is None:
+        parts: list[bytes] = []
+        try:
+            for chunk in response.iter_bytes():
+                parts.append(chunk)
+                done += len(chunk)
+                reporter.update(done)
+        finally:
+            response.close()
+        return b"".join(parts)
+    partial = target.with_name(target.name + ".part")
+    try:
+        with partial.open("wb") as out:
+            for chunk in response.iter_bytes():
+                out.write(chunk)
+                done += len(chunk)
+                reporter.update(done)
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        response.close()
+    return target

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing_extensions import Unpack
+
+from runloop_api._sync.resources.network_policies import NetworkPoliciesResource
 from runloop_api.types import NetworkPolicyView
 
+from .._base.forwarding import forwards_to
+from .._base.options import MutationOptions, RequestOptions
 from ._context import ClientContext
 
 __all__ = ["NetworkPolicy"]
@@ -31,10 +36,11 @@ class NetworkPolicy:
         """The policy's id."""
         return self._id
 
-    def get_info(self) -> NetworkPolicyView:
+    def get_info(self, **options: Unpack[RequestOptions]) -> NetworkPolicyView:
         """Reads the policy's view from the server."""
-        return self._ctx.api.network_policies.retrieve(self._id)
+        return self._ctx.api.network_policies.retrieve(self._id, **options)
 
+    @forwards_to(NetworkPoliciesResource.update)
     def update(self, **params: Any) -> NetworkPolicyView:
         """Changes the policy.
 
@@ -43,6 +49,6 @@ class NetworkPolicy:
         """
         return self._ctx.api.network_policies.update(self._id, **params)
 
-    def delete(self) -> None:
+    def delete(self, **options: Unpack[MutationOptions]) -> NetworkPolicyView:
         """Deletes the policy."""
-        self._ctx.api.network_policies.delete(self._id)
+        return self._ctx.api.network_policies.delete(self._id, **options)

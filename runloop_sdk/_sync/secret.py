@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from typing_extensions import Unpack
+
 from runloop_api.types import SecretView
 
+from .._base.options import MutationOptions, RequestOptions
 from ._context import ClientContext
 
 __all__ = ["Secret"]
@@ -30,14 +33,14 @@ class Secret:
         """The secret's name."""
         return self._name
 
-    def get_info(self) -> SecretView:
+    def get_info(self, **options: Unpack[RequestOptions]) -> SecretView:
         """Reads the secret's view (id, name, creation time) from the server."""
-        return self._ctx.api.secrets.retrieve(self._name)
+        return self._ctx.api.secrets.retrieve(self._name, **options)
 
-    def update(self, value: str) -> SecretView:
+    def update(self, value: str, **options: Unpack[MutationOptions]) -> SecretView:
         """Replaces the secret's value."""
-        return self._ctx.api.secrets.update(self._name, value=value)
+        return self._ctx.api.secrets.update(self._name, value=value, **options)
 
-    def delete(self) -> None:
+    def delete(self, **options: Unpack[MutationOptions]) -> SecretView:
         """Deletes the secret."""
-        self._ctx.api.secrets.delete(self._name)
+        return self._ctx.api.secrets.delete(self._name, **options)

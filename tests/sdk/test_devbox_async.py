@@ -75,8 +75,8 @@ async def test_list_walks_every_page_lazily(async_sdk: AsyncRunloopSDK, fake: Fa
     fake.boot_polls = 0
     created = [(await async_sdk.devbox.create()).id for _ in range(5)]
     before = len(fake.requests)
-    listing = async_sdk.devbox.list()
-    first = await listing.__anext__()
+    listing = aiter(async_sdk.devbox.list())
+    first = await anext(listing)
     assert len(fake.requests) == before + 1  # only the first page so far
     rest = [box.id async for box in listing]
     assert [first.id, *rest] == created
