@@ -10,10 +10,10 @@ import httpx
 from typing_extensions import Unpack
 
 from runloop_api import RequestTimeoutError
+from runloop_api._base.ids import uuid7
 from runloop_api.types import DevboxAsyncExecutionDetailView
 
 from .._base.errors import PollingTimeoutError
-from .._base.ids import uuid7
 from .._base.options import MutationOptions, WaitOptions, pick_polling
 from .._base.polling import LONG_POLL_MAX_SECONDS, PollingConfig
 from .._base.tasks import AsyncCallbackLock, AsyncTaskGroup

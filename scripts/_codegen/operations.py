@@ -61,6 +61,14 @@ REPEATABLE_POSTS = {
     "devboxUploadFile",
 }
 
+# Required body fields the client fills in when the caller gives none (the official client
+# does the same): the expression is evaluated once per call, before the first attempt, so
+# every retry sends the same value. ``command_id`` makes ``execute`` run once however often
+# it is sent; a UUIDv7 sorts by time.
+GENERATED_FIELDS = {
+    ("executeCommand", "command_id"): "uuid7()",
+}
+
 # Long-polls: where the current state is read when the server answers 408 ("not yet").
 LONG_POLL_FALLBACKS = {
     "waitForDevboxStatus": "/v1/devboxes/{id}",
@@ -93,6 +101,7 @@ class Param:
     required: bool
     description: str
     location: str  # path, query, body, file
+    generated: str | None = None  # the expression that fills it in when not given
 
     @property
     def py(self) -> str:
@@ -177,7 +186,9 @@ def collect_operations(spec: dict[str, Any]) -> list[Operation]:
             if not IN_SCOPE_TAGS & set(op.get("tags", [])):
                 continue
             ops.append(_operation(spec, path, method.upper(), op))
-    unknown = (READ_ONLY_POSTS | REPEATABLE_POSTS) - {o.operation_id for o in ops}
+    unknown = (READ_ONLY_POSTS | REPEATABLE_POSTS | {op_id for op_id, _ in GENERATED_FIELDS}) - {
+        o.operation_id for o in ops
+    }
     if unknown:
         raise SystemExit(f"operations named for retries but not in the spec: {sorted(unknown)}")
     return sorted(ops, key=lambda o: (o.path, o.method))
@@ -238,13 +249,15 @@ def _request_body(spec: dict[str, Any], op: dict[str, Any], result: Operation) -
         if prop in taken:
             raise SystemExit(f"{result.operation_id}: body field {prop!r} clashes with a parameter")
         is_file = prop_schema.get("format") == "binary"
+        generated = GENERATED_FIELDS.get((result.operation_id, prop))
         result.body_params.append(
             Param(
                 prop,
                 prop_schema,
-                prop in required or is_file,
+                (prop in required or is_file) and generated is None,
                 prop_schema.get("description", ""),
                 "file" if is_file else "body",
+                generated,
             )
         )
 

@@ -55,7 +55,10 @@ def _signature(spec: dict[str, Any], op: Operation) -> tuple[str, list[str], str
             args.append(f"{p.py}: {annotation}")
         else:
             args.append(f"{p.py}: {annotation} | None = None")
-        docs.append(f"{p.py}: {one_line(p.description) or 'See the API reference.'}")
+        doc = one_line(p.description) or "See the API reference."
+        if p.generated:
+            doc = doc.rstrip(".") + f". Generated (``{p.generated}``) when not given."
+        docs.append(f"{p.py}: {doc}")
     args.extend(COMMON_ARGS)
     docs.extend(COMMON_DOCS)
     if op.method != "GET":
@@ -138,6 +141,10 @@ def _body(op: Operation) -> str:
     else:
         call = f'await self._client.request_text("{op.method}", {path}, {idem}, '
     statement = f"        return {call}{', '.join(common)})\n"
+    for p in op.body_params:
+        if p.generated:
+            # Filled in once, before the first attempt: every retry sends the same value.
+            statement = f"        if {p.py} is None:\n            {p.py} = {p.generated}\n" + statement
     if file_fields:
         (f,) = file_fields
         statement = statement.replace("data=", f'files={{"{f.name}": upload}}, data=')
@@ -210,7 +217,10 @@ def render_resources(spec: dict[str, Any], operations: list[Operation]) -> dict[
             f'"""Raw operations under ``api.{".".join(ns)}``."""\n\nfrom __future__ import annotations\n\n'
         )
         head += "from collections.abc import Mapping, Sequence\nfrom typing import TYPE_CHECKING, Any, Literal\n\nimport httpx\n\n"
-        head += "from ..._base.files import open_upload\nfrom ..._base.request import FileInput, clean_params, path_param\n"
+        head += "from ..._base.files import open_upload\n"
+        if "= uuid7()" in "".join(methods):
+            head += "from ..._base.ids import uuid7\n"
+        head += "from ..._base.request import FileInput, clean_params, path_param\n"
         head += "from ...types import " + ", ".join(sorted(types_used[ns] & all_types)) + "\n"
         head += "from ..binary import AsyncBinaryResponse\nfrom ..pagination import AsyncPage\nfrom ..streaming import AsyncEventStream\n"
         kids = sorted(children.get(ns, set()))

@@ -317,3 +317,27 @@ def test_an_execute_408_is_the_callers_answer_not_retried(monkeypatch: pytest.Mo
     with no_sleep(monkeypatch), sync_api(script) as api, pytest.raises(RequestTimeoutError):
         api.devboxes.execute("dbx_1", command="sleep 60", command_id="c1", optimistic_timeout=1)
     assert len(script.requests) == 1
+
+
+def test_a_generated_command_id_is_the_same_on_every_retry() -> None:
+    import json
+
+    import httpx
+
+    from runloop_api import RunloopAPI
+
+    seen: list[str] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content)["command_id"])
+        if len(seen) == 1:
+            raise httpx.ConnectError("dropped", request=request)
+        return httpx.Response(
+            200, json={"devbox_id": "dbx_1", "execution_id": "exe_1", "status": "completed", "exit_status": 0}
+        )
+
+    client = httpx.Client(transport=httpx.MockTransport(server))
+    with RunloopAPI(bearer_token="t", base_url="http://test", http_client=client, max_retries=2) as api:
+        view = api.devboxes.execute("dbx_1", command="true")
+    assert view.exit_status == 0
+    assert len(seen) == 2 and seen[0] == seen[1]

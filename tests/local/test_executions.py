@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 import uuid
 
+import httpx
 import pytest
 
 from runloop_api import BadRequestError, NotFoundError, RunloopAPI
@@ -192,3 +194,25 @@ def test_views_show_at_most_the_end_of_huge_output(api: RunloopAPI, devbox: Devb
     assert run.stdout is not None
     assert len(run.stdout) <= 4 * 1024 * 1024
     assert run.stdout.endswith("a\nend\n")
+
+
+def test_execute_without_command_id_generates_a_sortable_one(engine: LocalEngine, devbox: DevboxView) -> None:
+    sent: list[str] = []
+
+    def record(request: httpx.Request) -> None:
+        if request.url.path.endswith("/execute"):
+            sent.append(json.loads(request.content)["command_id"])
+
+    with RunloopAPI(
+        bearer_token=engine.token,
+        base_url=engine.base_url,
+        http_client=httpx.Client(event_hooks={"request": [record]}),
+    ) as api:
+        first = api.devboxes.execute(devbox.id, command="echo one")
+        time.sleep(0.002)
+        second = api.devboxes.execute(devbox.id, command="echo two")
+    assert (first.stdout, second.stdout) == ("one\n", "two\n")
+    assert first.execution_id != second.execution_id
+    ids = [uuid.UUID(value) for value in sent]
+    assert [value.version for value in ids] == [7, 7]
+    assert sent == sorted(sent) and sent[0] != sent[1]  # time-ordered as text too

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from runloop_api._base.ids import uuid7
 from runloop_api.types import BlueprintView, DevboxSnapshotAsyncStatusView, DevboxView
 from runloop_sdk import DevboxFailedError, PollingConfig, PollingTimeoutError, SnapshotFailedError
 from runloop_sdk._base.archive import pack_dir, read_chunks, upload_headers
-from runloop_sdk._base.ids import uuid7
 from runloop_sdk._base.output import LineSplitter, OutputLine, count_lines, needs_full_output, tail_lines
 from runloop_sdk._base.polling import PollClock, long_poll_hold, next_wait, should_stop
 from runloop_sdk._base.states import blueprint_outcome, devbox_reached, snapshot_completed

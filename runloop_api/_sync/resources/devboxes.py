@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ..._base.files import open_upload
+from ..._base.ids import uuid7
 from ..._base.request import FileInput, clean_params, path_param
 from ...types import (
     CodeMountParameters,
@@ -794,8 +795,8 @@ class DevboxesResource:
         id: str,
         *,
         command: str,
-        command_id: str,
         shell_name: str | None = None,
+        command_id: str | None = None,
         optimistic_timeout: int | None = None,
         last_n: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -811,8 +812,8 @@ class DevboxesResource:
         Args:
             id: The Devbox ID.
             command: The command to execute via the Devbox shell.
-            command_id: The command ID in UUIDv7 string format for idempotency and tracking
             shell_name: The name of the persistent shell to create or use; commands in one shell keep its working directory and exported environment, and run one at a time.
+            command_id: The command ID in UUIDv7 string format for idempotency and tracking. Generated (``uuid7()``) when not given.
             optimistic_timeout: Timeout in seconds to wait for command completion, up to 25 seconds.
             last_n: Last n lines of standard error / standard out to return (default: 100)
             extra_headers: Headers to add to this request.
@@ -821,6 +822,8 @@ class DevboxesResource:
             timeout: Timeout of this request in seconds, overriding the client's.
             idempotency_key: Sent as ``x-request-id``; generated when not given, the same on every retry.
         """
+        if command_id is None:
+            command_id = uuid7()
         return self._client.request_json(
             "POST",
             f"/v1/devboxes/{path_param('id', id)}/execute",

@@ -1,4 +1,4 @@
-"""Client-side ids: UUIDv7 command ids for the optimistic ``execute`` endpoint. Pure."""
+"""Client-side ids: UUIDv7 command ids (time-sortable) for the optimistic ``execute`` endpoint. Pure."""
 
 from __future__ import annotations
 
