@@ -35,6 +35,7 @@ from ._base.errors import (
 )
 from ._base.output import OutputLine
 from ._base.polling import PollingConfig
+from ._base.progress import Progress
 from ._sync.blueprint import Blueprint
 from ._sync.client import RunloopSDK
 from ._sync.computer import Computer
@@ -76,6 +77,7 @@ __all__ = [
     "NotFoundError",
     "OutputLine",
     "PollingConfig",
+    "Progress",
     "PollingTimeoutError",
     "PtySession",
     "RunloopError",

@@ -54,7 +54,9 @@ CLASS_PAIRS: dict[str, dict[str, tuple[str, str]]] = {
 """Official class -> our class (dotted paths), by flavour; the classes the parity test compares."""
 
 _NOT_IN_API = "not part of the Runloop API contract this SDK and the local engine implement"
-_POOLS = "the official client's sharded connection pools; ours has one httpx pool (pass http_client= to tune it)"
+_POOLS = (
+    "the official client's sharded connection pools; ours has one httpx pool (pass http_client= to tune it)"
+)
 
 ALLOWED_DIFFERENCES: dict[str, str] = {
     # Client settings.

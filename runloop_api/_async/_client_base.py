@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
+import time
 import uuid
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -20,6 +23,7 @@ from .._base.errors import (
     make_status_error,
     response_validation_error,
 )
+from .._base.logs import LOGGER, configure_from_env, describe_request
 from .._base.models import BaseModel
 from .._base.retry import retry_delay, should_retry
 from .binary import AsyncBinaryResponse
@@ -55,6 +59,7 @@ class AsyncAPIClient:
             max_retries=max_retries,
             default_headers=default_headers,
         )
+        configure_from_env(os.environ)
         self._owns_http = http_client is None
         if http_client is None:
             # Not httpx's own pool: with many requests at once it opens a new connection for
@@ -184,22 +189,30 @@ class AsyncAPIClient:
         raise error  # pragma: no cover - tenacity either returns or re-raises
 
     async def _send_once(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+        if LOGGER.isEnabledFor(logging.DEBUG):
+            LOGGER.debug(
+                "%s %s sending request_id=%s",
+                request.method,
+                request.url.path,
+                request.headers.get("x-request-id", "-"),
+            )
+        started = time.monotonic()
         try:
             response = await self._http.send(request, stream=stream)
-        except httpx.TimeoutException as exc:
-            raise APITimeoutError(
-                f"{request.method} {request.url.path} timed out: {exc!r}",
-                method=request.method,
-                url=str(request.url),
-                request_sent=not isinstance(exc, _NOT_SENT_ERRORS),
-            ) from exc
         except httpx.TransportError as exc:
-            raise APIConnectionError(
-                f"{request.method} {request.url.path} could not reach {self._base_url}: {exc!r}",
-                method=request.method,
-                url=str(request.url),
-                request_sent=not isinstance(exc, _NOT_SENT_ERRORS),
-            ) from exc
+            if LOGGER.isEnabledFor(logging.INFO):
+                line = describe_request(request, status=None, seconds=time.monotonic() - started, error=exc)
+                LOGGER.info("%s", line)
+            raise self._transport_error(request, exc) from exc
+        if LOGGER.isEnabledFor(logging.INFO):
+            line = describe_request(
+                request,
+                status=response.status_code,
+                seconds=time.monotonic() - started,
+                response_request_id=response.headers.get("x-request-id"),
+                detail=LOGGER.isEnabledFor(logging.DEBUG),
+            )
+            LOGGER.info("%s", line)
         if response.status_code >= 400:
             try:
                 content = await response.aread()
@@ -207,6 +220,22 @@ class AsyncAPIClient:
                 await response.aclose()
             raise make_status_error(response, content)
         return response
+
+    def _transport_error(self, request: httpx.Request, exc: httpx.TransportError) -> APIError:
+        sent = not isinstance(exc, _NOT_SENT_ERRORS)
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(
+                f"{request.method} {request.url.path} timed out: {exc!r}",
+                method=request.method,
+                url=str(request.url),
+                request_sent=sent,
+            )
+        return APIConnectionError(
+            f"{request.method} {request.url.path} could not reach {self._base_url}: {exc!r}",
+            method=request.method,
+            url=str(request.url),
+            request_sent=sent,
+        )
 
     async def request_json(
         self,

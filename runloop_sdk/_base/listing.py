@@ -82,7 +82,7 @@ class Listing(Generic[V, T]):
 
     def _whole(self) -> list[T]:
         if self._all is None:
-            self._all = list(self)
+            self._all = list(iter(self))  # list(self) would ask __len__, which asks this
         return self._all
 
     def __len__(self) -> int:

@@ -166,3 +166,11 @@ def test_polling_config_takes_the_official_keywords() -> None:
     assert (config.interval, config.timeout, config.interval_seconds) == (0.5, 30, 0.5)
     with pytest.raises(TypeError, match="not both"):
         PollingConfig(interval=1, interval_seconds=2)
+
+
+def test_the_migration_guide_prints_the_allow_list() -> None:
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "migration.md").read_text()
+    for entry in [*_parity.ALLOWED_DIFFERENCES, *_parity.SAME_NAME_OTHER_MEANING, *_parity.KEYWORD_MAPPINGS]:
+        assert f"`{entry}`" in guide, entry
