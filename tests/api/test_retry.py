@@ -336,8 +336,10 @@ def test_a_generated_command_id_is_the_same_on_every_retry() -> None:
             200, json={"devbox_id": "dbx_1", "execution_id": "exe_1", "status": "completed", "exit_status": 0}
         )
 
-    client = httpx.Client(transport=httpx.MockTransport(server))
-    with RunloopAPI(bearer_token="t", base_url="http://test", http_client=client, max_retries=2) as api:
+    with (
+        httpx.Client(transport=httpx.MockTransport(server)) as client,
+        RunloopAPI(bearer_token="t", base_url="http://test", http_client=client, max_retries=2) as api,
+    ):
         view = api.devboxes.execute("dbx_1", command="true")
     assert view.exit_status == 0
     assert len(seen) == 2 and seen[0] == seen[1]

@@ -203,11 +203,10 @@ def test_execute_without_command_id_generates_a_sortable_one(engine: LocalEngine
         if request.url.path.endswith("/execute"):
             sent.append(json.loads(request.content)["command_id"])
 
-    with RunloopAPI(
-        bearer_token=engine.token,
-        base_url=engine.base_url,
-        http_client=httpx.Client(event_hooks={"request": [record]}),
-    ) as api:
+    with (
+        httpx.Client(event_hooks={"request": [record]}) as http,
+        RunloopAPI(bearer_token=engine.token, base_url=engine.base_url, http_client=http) as api,
+    ):
         first = api.devboxes.execute(devbox.id, command="echo one")
         time.sleep(0.002)
         second = api.devboxes.execute(devbox.id, command="echo two")

@@ -116,7 +116,17 @@ def _client_gaps(official: type, ours: type, label: str) -> list[str]:
     their_sdk = official(bearer_token="parity-check")
     our_sdk = ours(bearer_token="parity-check")
     gaps += [f"{label}.{name}" for name in sorted(vars(their_sdk)) if not hasattr(our_sdk, name)]
+    _close(their_sdk)
+    _close(our_sdk)
     return gaps
+
+
+def _close(sdk: Any) -> None:
+    result = sdk.aclose() if hasattr(sdk, "aclose") else sdk.close()
+    if inspect.isawaitable(result):
+        import asyncio
+
+        asyncio.run(result)
 
 
 @pytest.mark.parametrize("flavour", ["sync", "async"])
