@@ -123,7 +123,7 @@ def _client_gaps(official: type, ours: type, label: str) -> list[str]:
 
 def _close(sdk: Any) -> None:
     result = sdk.aclose() if hasattr(sdk, "aclose") else sdk.close()
-    if inspect.isawaitable(result):
+    if inspect.iscoroutine(result):
         import asyncio
 
         asyncio.run(result)
