@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import shutil
 import signal
 import termios
 import tty
@@ -15,7 +14,7 @@ from websockets.exceptions import ConnectionClosed
 
 from runloop_sdk import AsyncPtySession, AsyncRunloopSDK
 
-__all__ = ["raw_mode", "run_shell"]
+__all__ = ["raw_mode", "run_shell", "terminal_size"]
 
 _READ_SIZE = 65536
 
@@ -35,6 +34,15 @@ def raw_mode(fd: int) -> Iterator[None]:
         yield
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def terminal_size(fd: int) -> os.terminal_size:
+    """The size of the terminal ``fd``; 80 x 24 when it is none (or says 0)."""
+    try:
+        size = os.get_terminal_size(fd)
+    except OSError:
+        return os.terminal_size((80, 24))
+    return size if size.columns and size.lines else os.terminal_size((80, 24))
 
 
 async def _pump_output(session: AsyncPtySession, out_fd: int) -> None:
@@ -86,13 +94,13 @@ async def run_shell(sdk: AsyncRunloopSDK, devbox_id: str, name: str, in_fd: int,
     It ends when the devbox's shell exits (``exit``, Ctrl-D), then the session is over; or when
     this side's input ends, then the session is closed.
     """
-    size = shutil.get_terminal_size()
+    size = terminal_size(out_fd)
     session = await sdk.devbox.from_id(devbox_id).pty.connect(name, cols=size.columns, rows=size.lines)
     loop = asyncio.get_running_loop()
     resizes: set[asyncio.Task[object]] = set()
 
     def resized() -> None:
-        new = shutil.get_terminal_size()
+        new = terminal_size(out_fd)
         task: asyncio.Task[object] = loop.create_task(session.resize(new.columns, new.lines))
         resizes.add(task)
         task.add_done_callback(_forget(resizes))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pty
 import select
 import signal
 import stat
+import struct
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -51,8 +54,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         yield Served(proc, api, data_dir, base_url, token)
     finally:
         api.close()
-        proc.kill()
-        proc.wait()
+        proc.send_signal(signal.SIGTERM)  # ends its devboxes and unmounts their roots
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         assert proc.stdout is not None
         proc.stdout.close()
 
@@ -168,6 +175,15 @@ def test_shell_is_a_terminal_in_the_devbox(served: Served) -> None:
         os.write(fd, b"echo $((6 * 7))-$(hostname)\r")  # typed as on a keyboard: Enter is \r
         seen = _read_until(fd, f"42-{box.id}".encode())
         assert f"42-{box.id}".encode() in seen
+        # This terminal is resized: the devbox's follows (SIGWINCH -> a resize of the session).
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 111, 0, 0))
+        for _ in range(50):
+            os.write(fd, b"stty size\r")
+            if b"33 111" in _read_until(fd, b":~$ "):
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the devbox's terminal did not follow the resize")
         os.write(fd, b"exit\r")
         _read_until(fd, b"")  # to the end: the shell exited, so the command does
         _, status = os.waitpid(pid, 0)
