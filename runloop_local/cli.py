@@ -1,11 +1,17 @@
-"""``runloop-local serve``: the engine as a command (also ``python -m runloop_local serve``)."""
+"""``runloop-local``: the engine as a command (``serve``), and commands that look into a served one.
+
+``ls``, ``exec``, ``logs``, ``shell`` and ``shutdown`` find the engine serving a data dir by the
+``server.json`` that ``serve`` writes there (also ``python -m runloop_local ...``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import ipaddress
 import logging
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -15,7 +21,20 @@ from types import FrameType
 import platformdirs
 import uvicorn
 
+from runloop_api import APIConnectionError, APIStatusError
+from runloop_sdk import AsyncRunloopSDK, RunloopSDK
+
 from .app import build_app
+from .client.commands import run_exec, run_logs, run_ls, run_shutdown
+from .client.lookup import UnknownDevboxError, find_devbox
+from .client.server_file import (
+    NoEngineError,
+    ServerInfo,
+    read_server_file,
+    remove_server_file,
+    write_server_file,
+)
+from .client.terminal import run_shell
 from .devboxes.service import DevboxService
 from .engine import check_isolation, listening_socket, new_token, raise_fd_limit
 
@@ -78,7 +97,30 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     serve.add_argument(
         "--allow-remote", action="store_true", help="allow binding an address reachable from other machines"
     )
-    return parser.parse_args(argv)
+    data_dir_help = "the data dir of the engine to ask (default: serve's default)"
+    ls = sub.add_parser("ls", help="list the devboxes of a served engine")
+    ls.add_argument("--all", action="store_true", help="also the devboxes that have ended")
+    run = sub.add_parser("exec", help="run a command in a devbox, streaming its output")
+    run.add_argument("devbox", help="the devbox's id, or the name of one that has not ended")
+    run.add_argument("words", nargs=argparse.REMAINDER, metavar="CMD", help="the command (bash -c)")
+    run.add_argument("--shell-name", default=None, help="run it in this named shell of the devbox")
+    logs = sub.add_parser("logs", help="print a devbox's log")
+    logs.add_argument("devbox", help="the devbox's id or name")
+    shell = sub.add_parser("shell", help="an interactive terminal in a devbox")
+    shell.add_argument("devbox", help="the devbox's id or name")
+    shell.add_argument(
+        "--name",
+        default=None,
+        help="the terminal session's name: reattach to it, or start it (default: a new one)",
+    )
+    shutdown = sub.add_parser("shutdown", help="shut a devbox down")
+    shutdown.add_argument("devbox", help="the devbox's id or name")
+    for client in (ls, run, logs, shell, shutdown):
+        client.add_argument("--data-dir", type=Path, default=None, help=data_dir_help)
+    args = parser.parse_args(argv)
+    if args.command == "exec" and not args.words:
+        parser.error("exec needs a command: runloop-local exec DEVBOX CMD...")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -87,6 +129,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     SIGINT and SIGTERM end every devbox process (devboxes are recorded as suspended) and exit.
     """
     args = parse_args(argv)
+    if args.command != "serve":
+        return _client_command(args)
+    return _serve(args)
+
+
+def _client_command(args: argparse.Namespace) -> int:
+    """Runs ``ls``, ``exec``, ``logs``, ``shell`` or ``shutdown`` against the engine serving the data dir."""
+    data_dir = args.data_dir or default_data_dir()
+    try:
+        info = read_server_file(data_dir)
+        return _ask(args, info)
+    except NoEngineError as exc:
+        print(f"runloop-local: {exc}", file=sys.stderr)
+    except APIConnectionError:
+        print(
+            f"runloop-local: no engine answers at {info.base_url} (from {data_dir / 'server.json'}; "
+            f"was it stopped?); start one with: runloop-local serve --data-dir {data_dir}",
+            file=sys.stderr,
+        )
+    except UnknownDevboxError as exc:
+        print(f"runloop-local: {exc.args[0]}", file=sys.stderr)
+    except APIStatusError as exc:
+        print(f"runloop-local: {exc}", file=sys.stderr)
+    return 1
+
+
+def _ask(args: argparse.Namespace, info: ServerInfo) -> int:
+    with RunloopSDK(base_url=info.base_url, bearer_token=info.token, max_retries=1) as sdk:
+        if args.command == "shell":
+            devbox_id = find_devbox(sdk.api, args.devbox).id
+            return asyncio.run(_shell(info, devbox_id, args.name or f"cli-{os.getpid()}"))
+        if args.command == "ls":
+            return run_ls(sdk, show_all=args.all)
+        if args.command == "exec":
+            return run_exec(sdk, args.devbox, args.words, shell_name=args.shell_name)
+        if args.command == "logs":
+            return run_logs(sdk, args.devbox)
+        return run_shutdown(sdk, args.devbox)
+
+
+async def _shell(info: ServerInfo, devbox_id: str, name: str) -> int:
+    async with AsyncRunloopSDK(base_url=info.base_url, bearer_token=info.token, max_retries=1) as sdk:
+        return await run_shell(sdk, devbox_id, name, sys.stdin.fileno(), sys.stdout.fileno())
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Serves the API until SIGINT or SIGTERM; returns the exit status."""
     if not is_loopback(args.host) and not args.allow_remote:
         print(
             f"runloop-local: refusing to bind {args.host}, which other machines can reach; "
@@ -124,6 +213,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         timeout_graceful_shutdown=3,
     )
     server = _Server(config)
-    with sock:
-        server.run(sockets=[sock])
+    # The service holds the data dir's lock: this file is ours until the engine stops.
+    write_server_file(data_dir, ServerInfo(base_url=f"http://{host}:{port}", token=token, pid=os.getpid()))
+    try:
+        with sock:
+            server.run(sockets=[sock])
+    finally:
+        remove_server_file(data_dir, os.getpid())
     return 0 if server.started else 1

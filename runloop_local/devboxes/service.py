@@ -62,6 +62,9 @@ class DevboxService(DevboxRecords):
         reaper_interval: float = 0.25,
         writable_roots: bool = True,
     ) -> None:
+        # Absolute: overlay mounts and their unmounts must not depend on the working folder
+        # (a relative data dir left the writable-root probe's overlay mounted).
+        data_dir = Path(data_dir).resolve()
         self.data_dir = data_dir
         self._lock = DataDirLock(data_dir)
         try:
