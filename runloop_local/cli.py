@@ -7,6 +7,7 @@ import contextlib
 import ipaddress
 import logging
 import signal
+import ssl
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ import uvicorn
 from .app import build_app
 from .devboxes.service import DevboxService
 from .engine import check_isolation, listening_socket, new_token, raise_fd_limit
+from .http.server import server_config
 
 __all__ = ["default_data_dir", "is_loopback", "main", "parse_args"]
 
@@ -76,9 +78,28 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "could mount a writable root (it needs root)",
     )
     serve.add_argument(
+        "--tls-cert",
+        type=Path,
+        default=None,
+        help="serve HTTPS with this PEM certificate (chain); HTTP/2 is then chosen by ALPN",
+    )
+    serve.add_argument(
+        "--tls-key", type=Path, default=None, help="the certificate's PEM private key (if not in --tls-cert)"
+    )
+    serve.add_argument(
         "--allow-remote", action="store_true", help="allow binding an address reachable from other machines"
     )
     return parser.parse_args(argv)
+
+
+def _tls_problem(cert: Path | None, key: Path | None) -> str | None:
+    """Why ``--tls-cert``/``--tls-key`` cannot be served, or None."""
+    if key is not None and cert is None:
+        return "--tls-key needs --tls-cert"
+    for flag, path in (("--tls-cert", cert), ("--tls-key", key)):
+        if path is not None and not path.is_file():
+            return f"{flag} {path}: no such file"
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RuntimeError as exc:
         print(f"runloop-local: {exc}", file=sys.stderr)
         return 2
+    tls_problem = _tls_problem(args.tls_cert, args.tls_key)
+    if tls_problem is not None:
+        print(f"runloop-local: {tls_problem}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="runloop-local: %(message)s")
     try:
         sock = listening_socket(args.host, args.port)
@@ -109,20 +134,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = args.data_dir or default_data_dir()
     raise_fd_limit()
     service = DevboxService(data_dir, args.isolation, writable_roots=not args.read_only_root)
+    config = server_config(build_app(service, token), tls_cert=args.tls_cert, tls_key=args.tls_key)
+    try:
+        config.load()  # reads the certificate: a bad one is an error message, not a traceback
+    except (OSError, ssl.SSLError) as exc:
+        print(f"runloop-local: cannot serve TLS with {args.tls_cert}: {exc}", file=sys.stderr)
+        return 2
     host = f"[{args.host}]" if ":" in args.host else args.host
     port = sock.getsockname()[1]
-    print(f"runloop-local: serving the Runloop API at http://{host}:{port}", flush=True)
-    print(f"  RUNLOOP_BASE_URL=http://{host}:{port}", flush=True)
+    scheme = "https" if args.tls_cert is not None else "http"
+    print(f"runloop-local: serving the Runloop API at {scheme}://{host}:{port} (HTTP/1.1 and HTTP/2)", flush=True)
+    print(f"  RUNLOOP_BASE_URL={scheme}://{host}:{port}", flush=True)
     print(f"  RUNLOOP_API_KEY={token}", flush=True)
     print(f"  data dir: {data_dir}", flush=True)
-    config = uvicorn.Config(
-        build_app(service, token),
-        log_level="warning",
-        access_log=False,
-        proxy_headers=False,  # nothing reads the client's address; the middleware costs per request
-        lifespan="on",
-        timeout_graceful_shutdown=3,
-    )
     server = _Server(config)
     with sock:
         server.run(sockets=[sock])
