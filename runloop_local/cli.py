@@ -143,7 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     port = sock.getsockname()[1]
     scheme = "https" if args.tls_cert is not None else "http"
-    print(f"runloop-local: serving the Runloop API at {scheme}://{host}:{port} (HTTP/1.1 and HTTP/2)", flush=True)
+    print(
+        f"runloop-local: serving the Runloop API at {scheme}://{host}:{port} (HTTP/1.1 and HTTP/2)",
+        flush=True,
+    )
     print(f"  RUNLOOP_BASE_URL={scheme}://{host}:{port}", flush=True)
     print(f"  RUNLOOP_API_KEY={token}", flush=True)
     print(f"  data dir: {data_dir}", flush=True)

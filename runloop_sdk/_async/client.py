@@ -43,6 +43,8 @@ class AsyncRunloopSDK:
         polling: How waits (``await_running``, ``exec``, ...) poll by default.
         default_headers: Headers sent with every request.
         http_client: An ``httpx.AsyncClient`` to send through (not closed by the SDK).
+        http2: Reach the API over HTTP/2 (the ``http2`` extra): hundreds of concurrent waits and
+            output streams share a few connections. See the raw client's ``http2``.
 
     Raises:
         RunloopError: When there is no API key or a setting is invalid.
@@ -58,6 +60,7 @@ class AsyncRunloopSDK:
         polling: PollingConfig | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        http2: bool = False,
     ) -> None:
         self.api = AsyncRunloopAPI(
             bearer_token=bearer_token,
@@ -66,6 +69,7 @@ class AsyncRunloopSDK:
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            http2=http2,
         )
         """The raw client: one method per API operation."""
         self.polling = polling or PollingConfig()
@@ -95,6 +99,7 @@ class AsyncRunloopSDK:
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
+        http2: bool = False,
         **engine_kwargs: Any,
     ) -> AsyncRunloopSDK:
         """Starts the embedded local engine and returns an SDK talking to it; no account needed.
@@ -106,6 +111,7 @@ class AsyncRunloopSDK:
             timeout: Seconds before a single request gives up.
             max_retries: How often a failed request that may be repeated is sent again.
             http_client: An ``httpx.AsyncClient`` to send through (not closed by the SDK).
+            http2: Talk to the engine over HTTP/2 (see :class:`AsyncRunloopSDK`).
             **engine_kwargs: What ``runloop_local.LocalEngine`` accepts (``data_dir``, ``isolation``, ...).
 
         Raises:
@@ -120,6 +126,7 @@ class AsyncRunloopSDK:
                 max_retries=max_retries,
                 polling=polling,
                 http_client=http_client,
+                http2=http2,
             )
         except BaseException:
             engine.stop()
