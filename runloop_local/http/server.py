@@ -30,12 +30,12 @@ from typing import Any, ClassVar
 
 import uvicorn
 from hypercorn.app_wrappers import ASGIWrapper
-from hypercorn.asyncio.tcp_server import TCPServer
 from hypercorn.asyncio.worker_context import WorkerContext
 from hypercorn.config import Config as HypercornConfig
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
+from .hypercorn_guard import GuardedTCPServer
 from .sniff import Speech, classify
 
 __all__ = ["H2_MAX_CONCURRENT_STREAMS", "DualProtocol", "server_config"]
@@ -173,7 +173,9 @@ class DualProtocol(asyncio.Protocol):
             # Hypercorn reads the preface itself; an upgrade's request is read by its HTTP/1.1 side,
             # which tells ALPN "http/1.1" apart from TLS by the ssl flag only.
             reader.feed_data(first)
-        server = TCPServer(side.app, self._loop, side.config, side.context, self._app_state, reader, writer)
+        server = GuardedTCPServer(
+            side.app, self._loop, side.config, side.context, self._app_state, reader, writer
+        )
         task = self._loop.create_task(server.run())
         connection = _H2Connection(side, task)
         self._state.connections.add(connection)  # type: ignore[arg-type]
