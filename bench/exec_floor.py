@@ -5,14 +5,19 @@ Prints p50/p99 of:
 
 - HTTP floor: a POST with a small JSON body to a bare Starlette endpoint served the way the engine
   is served (uvicorn with httptools, the same listening socket), through the same sync httpx client;
+- the same endpoint served by the engine's server (uvicorn for HTTP/1.1, Hypercorn for HTTP/2 on
+  the same port, ``runloop_local/http/server.py``), over HTTP/1.1 and HTTP/2: what the server
+  choice costs each protocol;
 - spawn floor: ``exec("echo hi")`` + ``wait()`` through a sandbox's agent alone (no HTTP, no records);
-- the engine: ``api.devboxes.execute(id, command="echo hi")`` on a running devbox;
+- the engine: ``api.devboxes.execute(id, command="echo hi")`` on a running devbox, over HTTP/1.1
+  and, by a second client with ``http2=True``, over HTTP/2 (h2c with prior knowledge);
 - the SDK: ``devbox.cmd.exec("echo hi")``.
 
 The four are measured in turns (rounds of ``--batch`` calls each), so a shared machine's load
 changes all of them alike and their ratios stay meaningful.
 
-Target (issue 12): engine p50 <= 1.3x (HTTP floor + spawn floor), and p99 <= 2x its p50.
+Target (issue 12): engine p50 <= 1.3x (HTTP floor + spawn floor), and p99 <= 2x its p50, over
+HTTP/1.1 (the default; the floor is HTTP/1.1 too).
 Exits 1 when missed.
 
 Usage: python bench/exec_floor.py [--n N] [--batch B]
@@ -42,6 +47,7 @@ from starlette.routing import Route
 from runloop_api import RunloopAPI
 from runloop_local import LocalEngine
 from runloop_local.engine import listening_socket
+from runloop_local.http.server import server_config
 from runloop_local.sandbox import SandboxSpec, start_sandbox
 from runloop_sdk import RunloopSDK
 
@@ -56,21 +62,29 @@ def _stats(samples: list[float]) -> tuple[float, float]:
 
 
 @contextlib.contextmanager
-def _http_floor() -> Iterator[Call]:
+def _http_floor(*, engine_server: bool = False, http2: bool = False) -> Iterator[Call]:
+    """The bare endpoint, served by plain uvicorn or (``engine_server``) the engine's HTTP/1.1 +
+    HTTP/2 server, called over HTTP/1.1 or (``http2``) HTTP/2 with prior knowledge."""
+
     async def endpoint(request: Request) -> JSONResponse:
         body = await request.json()
         return JSONResponse({"echo": body.get("command"), "status": "completed", "exit_status": 0})
 
     app = Starlette(routes=[Route("/x", endpoint, methods=["POST"])])
     sock = listening_socket("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, http="httptools"))
+    config = (
+        server_config(app)
+        if engine_server
+        else uvicorn.Config(app, log_level="warning", access_log=False, http="httptools")
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.01)
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/x"
     try:
-        with httpx.Client() as client:
+        with httpx.Client(http1=not http2, http2=http2) as client:
             yield lambda: client.post(url, json={"command": "echo hi", "command_id": str(uuid.uuid4())})
     finally:
         server.should_exit = True
@@ -127,9 +141,12 @@ def main() -> int:
     args = parser.parse_args()
     with (
         _http_floor() as http,
+        _http_floor(engine_server=True) as http_dual,
+        _http_floor(engine_server=True, http2=True) as http_dual_h2,
         _spawn_floor() as spawn,
         LocalEngine() as engine,
         RunloopAPI(base_url=engine.base_url, bearer_token=engine.token) as api,
+        RunloopAPI(base_url=engine.base_url, bearer_token=engine.token, http2=True) as api2,
         RunloopSDK(base_url=engine.base_url, bearer_token=engine.token) as sdk,
     ):
         box = api.devboxes.create_and_await_running()
@@ -137,8 +154,13 @@ def main() -> int:
         samples = _measure(
             {
                 "HTTP floor": http,
+                "  engine server": http_dual,
+                "  ... over h2": http_dual_h2,
                 "spawn floor": spawn,
                 "engine execute": lambda: api.devboxes.execute(
+                    box.id, command="echo hi", command_id=str(uuid.uuid4())
+                ),
+                "engine exec h2": lambda: api2.devboxes.execute(
                     box.id, command="echo hi", command_id=str(uuid.uuid4())
                 ),
                 "SDK cmd.exec": lambda: devbox.cmd.exec("echo hi"),

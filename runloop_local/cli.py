@@ -13,6 +13,7 @@ import ipaddress
 import logging
 import os
 import signal
+import ssl
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -37,6 +38,7 @@ from .client.server_file import (
 from .client.terminal import run_shell
 from .devboxes.service import DevboxService
 from .engine import check_isolation, listening_socket, new_token, raise_fd_limit
+from .http.server import server_config
 
 __all__ = ["default_data_dir", "is_loopback", "main", "parse_args"]
 
@@ -95,6 +97,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "could mount a writable root (it needs root)",
     )
     serve.add_argument(
+        "--tls-cert",
+        type=Path,
+        default=None,
+        help="serve HTTPS with this PEM certificate (chain); HTTP/2 is then chosen by ALPN",
+    )
+    serve.add_argument(
+        "--tls-key", type=Path, default=None, help="the certificate's PEM private key (if not in --tls-cert)"
+    )
+    serve.add_argument(
         "--allow-remote", action="store_true", help="allow binding an address reachable from other machines"
     )
     data_dir_help = "the data dir of the engine to ask (default: serve's default)"
@@ -121,6 +132,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.command == "exec" and not args.words:
         parser.error("exec needs a command: runloop-local exec DEVBOX CMD...")
     return args
+
+
+def _tls_problem(cert: Path | None, key: Path | None) -> str | None:
+    """Why ``--tls-cert``/``--tls-key`` cannot be served, or None."""
+    if key is not None and cert is None:
+        return "--tls-key needs --tls-cert"
+    for flag, path in (("--tls-cert", cert), ("--tls-key", key)):
+        if path is not None and not path.is_file():
+            return f"{flag} {path}: no such file"
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -188,6 +209,10 @@ def _serve(args: argparse.Namespace) -> int:
     except RuntimeError as exc:
         print(f"runloop-local: {exc}", file=sys.stderr)
         return 2
+    tls_problem = _tls_problem(args.tls_cert, args.tls_key)
+    if tls_problem is not None:
+        print(f"runloop-local: {tls_problem}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="runloop-local: %(message)s")
     try:
         sock = listening_socket(args.host, args.port)
@@ -198,20 +223,22 @@ def _serve(args: argparse.Namespace) -> int:
     data_dir = args.data_dir or default_data_dir()
     raise_fd_limit()
     service = DevboxService(data_dir, args.isolation, writable_roots=not args.read_only_root)
+    config = server_config(build_app(service, token), tls_cert=args.tls_cert, tls_key=args.tls_key)
+    try:
+        config.load()  # reads the certificate: a bad one is an error message, not a traceback
+    except (OSError, ssl.SSLError) as exc:
+        print(f"runloop-local: cannot serve TLS with {args.tls_cert}: {exc}", file=sys.stderr)
+        return 2
     host = f"[{args.host}]" if ":" in args.host else args.host
     port = sock.getsockname()[1]
-    print(f"runloop-local: serving the Runloop API at http://{host}:{port}", flush=True)
-    print(f"  RUNLOOP_BASE_URL=http://{host}:{port}", flush=True)
+    scheme = "https" if args.tls_cert is not None else "http"
+    print(
+        f"runloop-local: serving the Runloop API at {scheme}://{host}:{port} (HTTP/1.1 and HTTP/2)",
+        flush=True,
+    )
+    print(f"  RUNLOOP_BASE_URL={scheme}://{host}:{port}", flush=True)
     print(f"  RUNLOOP_API_KEY={token}", flush=True)
     print(f"  data dir: {data_dir}", flush=True)
-    config = uvicorn.Config(
-        build_app(service, token),
-        log_level="warning",
-        access_log=False,
-        proxy_headers=False,  # nothing reads the client's address; the middleware costs per request
-        lifespan="on",
-        timeout_graceful_shutdown=3,
-    )
     server = _Server(config)
     # The service holds the data dir's lock: this file is ours until the engine stops.
     write_server_file(data_dir, ServerInfo(base_url=f"http://{host}:{port}", token=token, pid=os.getpid()))

@@ -1,4 +1,4 @@
-"""``LocalEngine``: the engine embedded in a Python process (uvicorn in a background thread)."""
+"""``LocalEngine``: the engine embedded in a Python process (its server in a background thread)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import uvicorn
 
 from .app import build_app
 from .devboxes.service import DevboxService, StartSandbox
+from .http.server import server_config
 from .sandbox.contract import Isolation
 from .sandbox.mounts import mounts_under, unmount
 
@@ -99,6 +100,9 @@ class LocalEngine:
         token: The bearer token clients must send; None for a fresh random one.
         isolation: ``auto`` (bubblewrap when installed), ``bwrap`` (required) or ``none``.
         start_sandbox: For tests: starts sandboxes instead of ``runloop_local.sandbox``.
+        tls_cert: A PEM certificate to serve HTTPS with (HTTP/2 then by ALPN); None for
+            cleartext HTTP (HTTP/1.1, and HTTP/2 with prior knowledge or ``Upgrade: h2c``).
+        tls_key: The certificate's private key (PEM), where ``tls_cert`` does not hold it.
     """
 
     def __init__(
@@ -109,8 +113,13 @@ class LocalEngine:
         isolation: Isolation = "auto",
         start_sandbox: StartSandbox | None = None,
         writable_roots: bool = True,
+        tls_cert: str | Path | None = None,
+        tls_key: str | Path | None = None,
     ) -> None:
         check_isolation(isolation)
+        if tls_key is not None and tls_cert is None:
+            raise ValueError("a TLS key needs its certificate: give tls_cert too")
+        self._tls = (tls_cert, tls_key)
         self._writable_roots = writable_roots
         self._service: DevboxService | None = None
         self._data_dir = Path(data_dir) if data_dir is not None else None
@@ -130,14 +139,15 @@ class LocalEngine:
 
     @property
     def base_url(self) -> str:
-        """The engine's URL, such as ``http://127.0.0.1:40123``.
+        """The engine's URL, such as ``http://127.0.0.1:40123`` (``https://`` when serving TLS).
 
         Raises:
             RuntimeError: The engine is not started.
         """
         if self._server is None:
             raise RuntimeError("the engine is not started: call start() or use it as a context manager")
-        return f"http://127.0.0.1:{self._port}"
+        scheme = "https" if self._tls[0] is not None else "http"
+        return f"{scheme}://127.0.0.1:{self._port}"
 
     @property
     def data_dir(self) -> Path:
@@ -186,14 +196,7 @@ class LocalEngine:
         sock = listening_socket("127.0.0.1", 0)
         self._socket = sock
         self._port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            app,
-            log_level="warning",
-            access_log=False,
-            proxy_headers=False,
-            lifespan="on",
-            timeout_graceful_shutdown=3,
-        )
+        config = server_config(app, tls_cert=self._tls[0], tls_key=self._tls[1])
         server = uvicorn.Server(config)
         self._server = server
         self._thread = threading.Thread(

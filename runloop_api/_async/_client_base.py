@@ -20,6 +20,7 @@ from .._base.errors import (
     APIError,
     APITimeoutError,
     RequestTimeoutError,
+    RunloopError,
     make_status_error,
     response_validation_error,
 )
@@ -29,7 +30,7 @@ from .._base.retry import retry_delay, should_retry
 from .binary import AsyncBinaryResponse
 from .pagination import AsyncPage
 from .streaming import AsyncEventStream
-from .transport import AsyncPooledTransport
+from .transport import AsyncPooledTransport, h2_missing
 
 __all__ = ["AsyncAPIClient", "Timeout"]
 
@@ -51,6 +52,7 @@ class AsyncAPIClient:
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        http2: bool = False,
     ) -> None:
         self._config: ClientConfig = resolve_config(
             bearer_token=bearer_token,
@@ -61,12 +63,20 @@ class AsyncAPIClient:
         )
         configure_from_env(os.environ)
         self._owns_http = http_client is None
+        if http2 and http_client is not None:
+            raise RunloopError(
+                "http2=True sets up this client's own connections; with http_client=..., "
+                "make that httpx client with http2=True instead"
+            )
+        if http2 and (problem := h2_missing()) is not None:
+            raise RunloopError(problem)
         if http_client is None:
             # Not httpx's own pool: with many requests at once it opens a new connection for
             # most of them and its work grows with the square of its connections (see .transport).
-            http_client = httpx.AsyncClient(
-                timeout=self._config.timeout, transport=AsyncPooledTransport(max_connections=100)
+            transport = AsyncPooledTransport(
+                max_connections=100, http2_origin=self._config.base_url if http2 else None
             )
+            http_client = httpx.AsyncClient(timeout=self._config.timeout, transport=transport)
         self._http = http_client
         self._headers = httpx.Headers(self._config.headers)
         self._base_url = self._config.base_url

@@ -36,9 +36,15 @@ class AsyncRunloopAPI(AsyncAPIClient):
         default_headers: Headers sent with every request.
         http_client: An ``httpx.AsyncClient`` to send through (its transport, proxies and limits
             are used; this client does not close it).
+        http2: Reach the API over HTTP/2 (needs the ``h2`` package: the ``http2`` extra): many
+            requests share a connection (up to 100 each), so hundreds of concurrent long-polls
+            and output streams need a handful of connections instead of one each. Cleartext
+            ``http://`` URLs get HTTP/2 with prior knowledge (the server must speak it, as the
+            local engine does); ``https://`` ones choose by ALPN. See ``docs/raw_api.md``.
 
     Raises:
-        RunloopError: When there is no API key or a setting is invalid.
+        RunloopError: When there is no API key, a setting is invalid, or ``http2`` is asked for
+            without the ``h2`` package or together with ``http_client``.
     """
 
     def __init__(
@@ -50,6 +56,7 @@ class AsyncRunloopAPI(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        http2: bool = False,
     ) -> None:
         super().__init__(
             bearer_token=bearer_token,
@@ -58,6 +65,7 @@ class AsyncRunloopAPI(AsyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            http2=http2,
         )
         self.devboxes = AsyncDevboxesResource(self)
         """Devboxes, their executions, disk snapshots, computers and logs."""

@@ -11,6 +11,13 @@ connection. With 64 concurrent execs on one devbox (``bench/load.py``) the clien
 3 ms of CPU per exec with 20 kept connections (and ~1,000 new connections in 5 s), and 4-10 ms
 with 100 kept, more than the engine did; with pools of four connections side by side it is
 about 1 ms, and every connection is reused.
+
+With ``http2`` the API's own origin is reached over HTTP/2 (prior knowledge for ``http://``,
+ALPN for ``https://``), still through pools side by side: each pool is then one connection
+carrying up to :data:`STREAMS_PER_CONNECTION` requests at once, and a new pool (a new
+connection) opens only when every pool has that many in flight, so 500 held long-polls take 5
+connections instead of 500. Other origins (presigned storage URLs, often HTTP/1.1 only) keep
+the HTTP/1.1 pools.
 """
 
 from __future__ import annotations
@@ -21,10 +28,45 @@ from collections.abc import Callable, Iterator
 
 import httpx
 
-__all__ = ["PooledTransport"]
+__all__ = ["PooledTransport", "STREAMS_PER_CONNECTION", "h2_missing"]
 
 POOL_SIZE = 4
 """Connections per httpcore pool: its per-request work grows with the square of this."""
+
+STREAMS_PER_CONNECTION = 100
+"""Requests in flight on one HTTP/2 connection before another opens: the fewest concurrent
+streams a server should allow (RFC 9113 section 6.5.2); fewer wait inside the connection."""
+
+
+def h2_missing() -> str | None:
+    """Why HTTP/2 cannot be used here (the ``h2`` package is missing), or None."""
+    try:
+        import h2  # noqa: F401
+    except ImportError:
+        return "http2=True needs the h2 package: pip install 'runloop-sdk[http2]' (or 'httpx[http2]')"
+    return None
+
+
+class _Pools:
+    """Pools side by side for one kind of connection; each request to the least busy."""
+
+    def __init__(self, make: Callable[[], httpx.HTTPTransport], capacity: int, max_pools: int) -> None:
+        self._make = make
+        self._capacity = capacity
+        self._max_pools = max_pools
+        self.pools: list[httpx.HTTPTransport] = []
+        self.in_flight: list[int] = []
+
+    def acquire(self) -> int:
+        """The index of the pool to send through, counted busy by one more request (hold the lock)."""
+        busy = self.in_flight
+        index = busy.index(min(busy)) if busy else -1
+        if index < 0 or (busy[index] >= self._capacity and len(self.pools) < self._max_pools):
+            self.pools.append(self._make())
+            busy.append(0)
+            index = len(busy) - 1
+        busy[index] += 1
+        return index
 
 
 class PooledTransport(httpx.BaseTransport):
@@ -38,6 +80,11 @@ class PooledTransport(httpx.BaseTransport):
         max_connections: Connections at most (rounded up to whole pools).
         verify: The SSL context of every pool (one, so it is built once); None for httpx's own.
         keepalive_expiry: Seconds an idle connection is kept.
+        http2_origin: An origin (``scheme://host:port``) to reach over HTTP/2; None for none.
+
+    Raises:
+        ValueError: ``max_connections`` is below 1.
+        RuntimeError: ``http2_origin`` is given but the ``h2`` package is not installed.
     """
 
     def __init__(
@@ -46,31 +93,50 @@ class PooledTransport(httpx.BaseTransport):
         max_connections: int = 100,
         verify: ssl.SSLContext | None = None,
         keepalive_expiry: float = 5.0,
+        http2_origin: str | None = None,
     ) -> None:
         if max_connections < 1:
             raise ValueError(f"max_connections must be at least 1, not {max_connections}")
-        self._max_pools = -(-max_connections // POOL_SIZE)
-        self._verify = verify if verify is not None else httpx.create_ssl_context()
-        self._limits = httpx.Limits(
+        if http2_origin is not None and (problem := h2_missing()) is not None:
+            raise RuntimeError(problem)
+        verify = verify if verify is not None else httpx.create_ssl_context()
+        limits = httpx.Limits(
             max_connections=POOL_SIZE, max_keepalive_connections=POOL_SIZE, keepalive_expiry=keepalive_expiry
         )
-        self._pools: list[httpx.HTTPTransport] = []
-        self._in_flight: list[int] = []
+        self._h1 = _Pools(
+            lambda: httpx.HTTPTransport(verify=verify, limits=limits),
+            POOL_SIZE,
+            -(-max_connections // POOL_SIZE),
+        )
+        self._h2: _Pools | None = None
+        self._h2_origin: httpx.URL | None = None
+        if http2_origin is not None:
+            origin = httpx.URL(http2_origin)
+            self._h2_origin = origin
+            # Cleartext HTTP/2 has no ALPN to agree on it: prior knowledge, as Node's client does.
+            # Over TLS, ALPN may still fall back to HTTP/1.1 (then a pool holds POOL_SIZE connections).
+            h1_too = origin.scheme == "https"
+            self._h2 = _Pools(
+                lambda: httpx.HTTPTransport(verify=verify, limits=limits, http1=h1_too, http2=True),
+                STREAMS_PER_CONNECTION,
+                max_connections,
+            )
         # Threads share the sync twin; held only between awaits, the lock costs little here.
         self._lock = threading.Lock()
 
-    def _acquire(self) -> int:
-        with self._lock:
-            busy = self._in_flight
-            index = busy.index(min(busy)) if busy else -1
-            if index < 0 or (busy[index] >= POOL_SIZE and len(self._pools) < self._max_pools):
-                self._pools.append(httpx.HTTPTransport(verify=self._verify, limits=self._limits))
-                busy.append(0)
-                index = len(busy) - 1
-            busy[index] += 1
-            return index
+    def _family(self, url: httpx.URL) -> _Pools:
+        origin = self._h2_origin
+        if (
+            self._h2 is not None
+            and origin is not None
+            and url.scheme == origin.scheme
+            and url.host == origin.host
+            and url.port == origin.port
+        ):
+            return self._h2
+        return self._h1
 
-    def _releaser(self, index: int) -> Callable[[], None]:
+    def _releaser(self, family: _Pools, index: int) -> Callable[[], None]:
         released = False
 
         def release() -> None:
@@ -78,16 +144,19 @@ class PooledTransport(httpx.BaseTransport):
             with self._lock:
                 if not released:
                     released = True
-                    self._in_flight[index] -= 1
+                    family.in_flight[index] -= 1
 
         return release
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Sends ``request`` through the least busy pool."""
-        index = self._acquire()
-        release = self._releaser(index)
+        """Sends ``request`` through the least busy pool of its kind."""
+        family = self._family(request.url)
+        with self._lock:
+            index = family.acquire()
+            pool = family.pools[index]
+        release = self._releaser(family, index)
         try:
-            response = self._pools[index].handle_request(request)
+            response = pool.handle_request(request)
         except BaseException:
             release()
             raise
@@ -98,7 +167,7 @@ class PooledTransport(httpx.BaseTransport):
     def close(self) -> None:
         """Closes every pool's connections."""
         with self._lock:
-            pools = list(self._pools)
+            pools = [*self._h1.pools, *(self._h2.pools if self._h2 is not None else [])]
         for pool in pools:
             pool.close()
 

@@ -44,6 +44,8 @@ class AsyncRunloopSDK(AsyncCloseAlias):
         polling: How waits (``await_running``, ``exec``, ...) poll by default.
         default_headers: Headers sent with every request.
         http_client: An ``httpx.AsyncClient`` to send through (not closed by the SDK).
+        http2: Reach the API over HTTP/2 (the ``http2`` extra): hundreds of concurrent waits and
+            output streams share a few connections. See the raw client's ``http2``.
 
     Raises:
         RunloopError: When there is no API key or a setting is invalid.
@@ -59,6 +61,7 @@ class AsyncRunloopSDK(AsyncCloseAlias):
         polling: PollingConfig | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        http2: bool = False,
     ) -> None:
         self.api = AsyncRunloopAPI(
             bearer_token=bearer_token,
@@ -67,6 +70,7 @@ class AsyncRunloopSDK(AsyncCloseAlias):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            http2=http2,
         )
         """The raw client: one method per API operation."""
         self.polling = polling or PollingConfig()
@@ -96,6 +100,7 @@ class AsyncRunloopSDK(AsyncCloseAlias):
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
+        http2: bool = False,
         **engine_kwargs: Any,
     ) -> AsyncRunloopSDK:
         """Starts the embedded local engine and returns an SDK talking to it; no account needed.
@@ -107,6 +112,7 @@ class AsyncRunloopSDK(AsyncCloseAlias):
             timeout: Seconds before a single request gives up.
             max_retries: How often a failed request that may be repeated is sent again.
             http_client: An ``httpx.AsyncClient`` to send through (not closed by the SDK).
+            http2: Talk to the engine over HTTP/2 (see :class:`AsyncRunloopSDK`).
             **engine_kwargs: What ``runloop_local.LocalEngine`` accepts (``data_dir``, ``isolation``, ...).
 
         Raises:
@@ -121,6 +127,7 @@ class AsyncRunloopSDK(AsyncCloseAlias):
                 max_retries=max_retries,
                 polling=polling,
                 http_client=http_client,
+                http2=http2,
             )
         except BaseException:
             engine.stop()

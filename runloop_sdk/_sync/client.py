@@ -45,6 +45,8 @@ class RunloopSDK(CloseAlias):
         polling: How waits (``await_running``, ``exec``, ...) poll by default.
         default_headers: Headers sent with every request.
         http_client: An ``httpx.Client`` to send through (not closed by the SDK).
+        http2: Reach the API over HTTP/2 (the ``http2`` extra): hundreds of concurrent waits and
+            output streams share a few connections. See the raw client's ``http2``.
 
     Raises:
         RunloopError: When there is no API key or a setting is invalid.
@@ -60,6 +62,7 @@ class RunloopSDK(CloseAlias):
         polling: PollingConfig | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        http2: bool = False,
     ) -> None:
         self.api = RunloopAPI(
             bearer_token=bearer_token,
@@ -68,6 +71,7 @@ class RunloopSDK(CloseAlias):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            http2=http2,
         )
         """The raw client: one method per API operation."""
         self.polling = polling or PollingConfig()
@@ -97,6 +101,7 @@ class RunloopSDK(CloseAlias):
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
+        http2: bool = False,
         **engine_kwargs: Any,
     ) -> RunloopSDK:
         """Starts the embedded local engine and returns an SDK talking to it; no account needed.
@@ -108,6 +113,7 @@ class RunloopSDK(CloseAlias):
             timeout: Seconds before a single request gives up.
             max_retries: How often a failed request that may be repeated is sent again.
             http_client: An ``httpx.Client`` to send through (not closed by the SDK).
+            http2: Talk to the engine over HTTP/2 (see :class:`RunloopSDK`).
             **engine_kwargs: What ``runloop_local.LocalEngine`` accepts (``data_dir``, ``isolation``, ...).
 
         Raises:
@@ -122,6 +128,7 @@ class RunloopSDK(CloseAlias):
                 max_retries=max_retries,
                 polling=polling,
                 http_client=http_client,
+                http2=http2,
             )
         except BaseException:
             engine.stop()
