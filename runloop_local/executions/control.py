@@ -75,6 +75,10 @@ class ExecutionControl:
                 f"execution {rec.id} is queued behind its shell's previous command; send input once it runs"
             )
         if ex is None or ex.handle is None:
+            if "write" not in actions:
+                # EOF or Ctrl-C to a command that has ended changes nothing: a client that sends
+                # input and then EOF must not fail when the input alone let the command finish.
+                return
             raise bad_request(f"execution {rec.id} has completed; it takes no more input")
         try:
             for action in actions:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from runloop_api import RunloopAPI
+from runloop_api import BadRequestError, RunloopAPI
 from runloop_api.types import DevboxAsyncExecutionDetailView, DevboxView
 from runloop_local import LocalEngine
 from runloop_local.sandbox import SandboxSpec, _procs, start_sandbox
@@ -82,6 +82,22 @@ def test_eof_closes_stdin(box: tuple[RunloopAPI, DevboxView]) -> None:
         run.execution_id, devbox_id=devbox.id, statuses=["completed"], timeout_seconds=20
     )
     assert (done.exit_status, (done.stdout or "").strip()) == (0, "4")
+
+
+def test_eof_or_interrupt_after_the_end_is_a_no_op_but_input_is_refused(
+    box: tuple[RunloopAPI, DevboxView],
+) -> None:
+    api, devbox = box
+    run = api.devboxes.executions.execute_async(devbox.id, command="head -n 1")
+    api.devboxes.executions.send_std_in(run.execution_id, devbox_id=devbox.id, text="line\n")
+    done = api.devboxes.executions.wait_for_status(
+        run.execution_id, devbox_id=devbox.id, statuses=["completed"], timeout_seconds=20
+    )
+    assert (done.exit_status, done.stdout) == (0, "line\n")
+    for signal_name in ("EOF", "INTERRUPT"):
+        api.devboxes.executions.send_std_in(run.execution_id, devbox_id=devbox.id, signal=signal_name)
+    with pytest.raises(BadRequestError, match="has completed; it takes no more input"):
+        api.devboxes.executions.send_std_in(run.execution_id, devbox_id=devbox.id, text="more")
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
