@@ -117,6 +117,12 @@ class Store:
                 )
             self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
+    @property
+    def changes(self) -> int:
+        """Rows written so far through this store (a counter, no I/O): what a checkpoint may
+        skip when it has not moved."""
+        return self._db.total_changes
+
     def close(self) -> None:
         """Closes the database (the last connection to close checkpoints the WAL)."""
         with self._checkpoint_lock:
@@ -146,7 +152,7 @@ class Store:
 
     def peek_devbox(self, id: str) -> DevboxRecord | None:
         """The record of a devbox as last written, read from memory once known: for readers that
-        look often and change nothing (the reaper ticks four times a second per devbox).
+        look often and change nothing (the reaper, when a devbox's timers may expire).
         The caller must not change it."""
         found = self._peeked.get(id)
         if found is None:
