@@ -2,15 +2,17 @@
 
 Executions write no log rows: their "started" and "exited" lines are made from their records when
 the log is read, so an execution costs no log writes (and no JSON encoding) on its way to the
-answer. SQLite builds each line as JSON text, so listing a long log costs the engine's event loop
-nothing (it runs on a reader connection in a worker thread, outside the GIL for most of its time).
+answer. SQLite builds each line as JSON text, and for an answer the whole body, so listing a long
+log costs the engine's event loop nothing: it runs on a reader connection in a worker thread, and
+outside the GIL but for one copy of the body (a Python string per line would hold the GIL for
+tens of milliseconds at 20k lines, and every command answered meanwhile would wait for it).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["log_lines_query"]
+__all__ = ["log_body_query", "log_lines_query"]
 
 _FIELD = "json_extract(data, '$.{}')"
 
@@ -67,3 +69,23 @@ def log_lines_query(execution_id: str | None, shell_name: str | None) -> tuple[s
         params["shell"] = shell_name
     # Lines of one millisecond keep their order of writing: rows, then starts, then ends.
     return f"SELECT line FROM ({union}){where} ORDER BY ts, kind, k", params
+
+
+def log_body_query(execution_id: str | None, shell_name: str | None) -> tuple[str, dict[str, Any]]:
+    """The query of the body of a ``GET /v1/devboxes/{id}/logs`` answer, ``{"logs":[...]}``, as
+    one blob (pure).
+
+    The lines are concatenated in the order of :func:`log_lines_query`'s subquery: SQLite
+    aggregates the rows of an ordered subquery in that order (it does not flatten an ordered
+    subquery into an aggregate query).
+
+    Args:
+        execution_id: Only the lines of this execution.
+        shell_name: Only the lines of this named shell.
+
+    Returns:
+        The SQL and its named parameters but ``devbox`` (the devbox id), which the caller adds.
+    """
+    lines, params = log_lines_query(execution_id, shell_name)
+    body = "CAST('{\"logs\":[' || coalesce(group_concat(line, ','), '') || ']}' AS BLOB)"
+    return f"SELECT {body} FROM ({lines})", params

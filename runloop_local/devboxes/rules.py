@@ -19,6 +19,7 @@ __all__ = [
     "active_seconds",
     "check_transition",
     "reap_action",
+    "reap_due_ms",
     "recovered_status",
     "transition_record",
 ]
@@ -148,6 +149,35 @@ def reap_action(
     if now_ms - keep_alive_since_ms >= limit * 1000:
         return ReapAction("shutdown", "keep_alive_timeout")
     return None
+
+
+def reap_due_ms(
+    *,
+    status: str,
+    now_ms: int,
+    keep_alive_since_ms: int,
+    keep_alive_seconds: int | None,
+    idle_seconds: int | None,
+    last_activity_ms: int,
+    busy: bool,
+) -> int | None:
+    """When :func:`reap_action` may next have something to do for a devbox, so the reaper looks at
+    it then and not before.
+
+    Activity and keep-alives only ever move that time later (a devbox looked at early is looked
+    at again at its new time), so a devbox that is not due costs the reaper nothing.
+
+    Returns:
+        Unix milliseconds (``now_ms`` while an execution runs on a devbox with ``after_idle``: its
+        idle timer starts when the execution ends), or None for a devbox that is not running
+        (timers apply again once it runs).
+    """
+    if status != "running":
+        return None
+    if idle_seconds is not None:
+        return now_ms if busy else last_activity_ms + idle_seconds * 1000
+    limit = DEFAULT_KEEP_ALIVE_SECONDS if keep_alive_seconds is None else keep_alive_seconds
+    return keep_alive_since_ms + limit * 1000
 
 
 def active_seconds(transitions: list[dict[str, Any]], now_ms: int) -> int:

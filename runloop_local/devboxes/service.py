@@ -11,15 +11,16 @@ import asyncio
 import contextlib
 import logging
 import shutil
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from runloop_api.types import DevboxCreateParameters, DevboxUpdateParameters, LaunchParameters
 
 from ..db.clock import now_ms
 from ..db.data_dir_lock import DataDirLock
 from ..db.ids import new_id
-from ..executions.live import LiveDevbox
+from ..executions.live import LiveDevbox, LiveExecution
 from ..executions.service import ExecutionService
 from ..files.rules import Folders, folders_of
 from ..http.errors import ApiError, bad_request
@@ -124,6 +125,16 @@ class DevboxService(DevboxRecords):
         self.store.close()
         self.secrets.close()
         self._lock.release()
+
+    def _write_status(self, rec: DevboxRecord, new: str, now: int, **fields: Any) -> None:
+        super()._write_status(rec, new, now, **fields)
+        if new == "running":
+            self.reaper.watch(rec.id)  # its timers run from now
+
+    @property
+    def running_executions(self) -> Mapping[str, LiveExecution]:
+        """The executions running now, by id."""
+        return self.execs.running
 
     # -- live devboxes --------------------------------------------------------------------------------
 

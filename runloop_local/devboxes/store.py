@@ -12,7 +12,7 @@ from typing import Any
 
 from ..db.sql_queries import metadata_keys, metadata_values, newest_first_page
 from ..executions.records import ExecutionRecord
-from .log_query import log_lines_query
+from .log_query import log_body_query, log_lines_query
 from .records import DevboxRecord
 
 __all__ = ["Store"]
@@ -117,6 +117,12 @@ class Store:
                 )
             self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
+    @property
+    def changes(self) -> int:
+        """Rows written so far through this store (a counter, no I/O): what a checkpoint may
+        skip when it has not moved."""
+        return self._db.total_changes
+
     def close(self) -> None:
         """Closes the database (the last connection to close checkpoints the WAL)."""
         with self._checkpoint_lock:
@@ -146,7 +152,7 @@ class Store:
 
     def peek_devbox(self, id: str) -> DevboxRecord | None:
         """The record of a devbox as last written, read from memory once known: for readers that
-        look often and change nothing (the reaper ticks four times a second per devbox).
+        look often and change nothing (the reaper, when a devbox's timers may expire).
         The caller must not change it."""
         found = self._peeked.get(id)
         if found is None:
@@ -301,13 +307,32 @@ class Store:
             shell_name: Only the entries of this named shell.
         """
         sql, params = log_lines_query(execution_id, shell_name)
+        return [r[0] for r in self._read(sql, {**params, "devbox": devbox_id})]
+
+    def log_body(
+        self, devbox_id: str, execution_id: str | None = None, shell_name: str | None = None
+    ) -> bytes:
+        """The JSON body listing a devbox's log, ``{"logs":[...]}``, built by SQLite in one piece
+        (see :func:`.log_query.log_body_query`); for a worker thread, like :meth:`log_lines`.
+
+        Args:
+            devbox_id: The devbox.
+            execution_id: Only the entries of this execution.
+            shell_name: Only the entries of this named shell.
+        """
+        sql, params = log_body_query(execution_id, shell_name)
+        body = self._read(sql, {**params, "devbox": devbox_id})[0][0]
+        assert isinstance(body, bytes)
+        return body
+
+    def _read(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        """Rows of a query on the reader connection (any thread; WAL readers block no writer)."""
         with self._reader_lock:
             if self._closed:
                 raise RuntimeError("the store is closed")
             if self._reader is None:
                 self._reader = sqlite3.connect(str(self._path), isolation_level=None, check_same_thread=False)
-            rows = self._reader.execute(sql, {**params, "devbox": devbox_id}).fetchall()
-        return [r[0] for r in rows]
+            return self._reader.execute(sql, params).fetchall()
 
     def logs(self, devbox_id: str, execution_id: str | None = None) -> list[dict[str, Any]]:
         """A devbox's log entries in order, optionally only those of one execution."""

@@ -90,9 +90,19 @@ class LayerStore:
         if not self.folder.is_dir():
             return []
         removed = [p.name for p in self.folder.iterdir() if p.name.startswith("lyr_") and p.name not in keep]
-        for name in removed:
-            trash = self._staging / ("gone-" + name)
-            self._staging.mkdir(parents=True, exist_ok=True)
-            self.path(name).rename(trash)  # out of sight at once; then deleted
-            await asyncio.to_thread(remove_tree, trash)
+        if not removed:
+            return []
+        # Every doomed layer goes out of sight before the first await: ``referenced`` holds only
+        # until then (a build or snapshot may take a layer up after), and another collect that
+        # runs meanwhile must not find, and rename, a layer this one is about to rename.
+        self._staging.mkdir(parents=True, exist_ok=True)
+        trash = [self._staging / ("gone-" + name) for name in removed]
+        for name, gone in zip(removed, trash, strict=True):
+            self.path(name).rename(gone)
+        await asyncio.to_thread(_remove_all, trash)
         return removed
+
+
+def _remove_all(folders: list[Path]) -> None:
+    for folder in folders:
+        remove_tree(folder)

@@ -214,6 +214,9 @@ def _operation(spec: dict[str, Any], path: str, method: str, op: dict[str, Any])
     result.referenced_schemas |= (
         _refs(op.get("requestBody")) | _refs(op.get("responses")) | _refs(op.get("parameters"))
     )
+    event_schema = (op.get("x-streaming") or {}).get("event-schema")
+    if event_schema:  # the model of a server-sent event's data
+        result.referenced_schemas.add(ref_name(event_schema))
     for p in op.get("parameters", []):
         param = Param(
             p["name"], p.get("schema", {}), bool(p.get("required")), p.get("description", ""), p["in"]
@@ -271,7 +274,8 @@ def _response(spec: dict[str, Any], op: dict[str, Any], result: Operation) -> No
     result.response_media = media
     if media == "text/event-stream":
         result.response_kind = "sse"
-        result.response_schema = ref_name(body["schema"]["$ref"])
+        # The media type's schema is one event (its `data` a string); the model is its payload's.
+        result.response_schema = ref_name(op["x-streaming"]["event-schema"])
     elif media == "application/octet-stream":
         result.response_kind = "binary"
     elif media.startswith("text/"):

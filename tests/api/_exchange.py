@@ -80,7 +80,7 @@ class Exchange:
         media = self.op.response_media_type
         if media is None:
             return "tail line 1\ntail line 2\n"
-        schema = self.op.op["responses"]["200"]["content"][media]["schema"]
+        schema = self._payload_schema(media)
         if media == "application/octet-stream":
             return bytes(range(256)) * 4
         if media.startswith("text/plain"):
@@ -120,11 +120,19 @@ class Exchange:
         validate_response(request, 200, media, data)
         return httpx.Response(200, content=data, headers={"content-type": media})
 
+    def _payload_schema(self, media: str) -> dict[str, Any]:
+        """The schema of the 200 answer; for an event stream, of each event's data (the
+        ``x-streaming`` event-schema: the media type's schema describes the event itself)."""
+        if media == "text/event-stream":
+            return {"$ref": self.op.op["x-streaming"]["event-schema"]}
+        schema: dict[str, Any] = self.op.op["responses"]["200"]["content"][media]["schema"]
+        return schema
+
     def response_model(self) -> type[BaseModel]:
         """The model the 200 answer declares (its items' model for a paginated list)."""
         media = self.op.response_media_type
         assert media is not None
-        name = schema_name(self.op.op["responses"]["200"]["content"][media]["schema"])
+        name = schema_name(self._payload_schema(media))
         model: type[BaseModel] = getattr(runloop_api.types, name)
         pagination = self.op.op.get("x-pagination")
         if pagination:

@@ -15,6 +15,7 @@ from runloop_local.devboxes.rules import (
     active_seconds,
     check_transition,
     reap_action,
+    reap_due_ms,
     recovered_status,
     transition_record,
 )
@@ -93,6 +94,30 @@ def test_reap_after_idle_ignores_keep_alive() -> None:
     )
     assert _reap(idle_seconds=50, on_idle="suspend") == ReapAction("suspend", "idle")
     assert _reap(idle_seconds=50, on_idle="suspend", busy=True) is None
+
+
+def test_reap_due_is_when_the_decision_may_change() -> None:
+    due = {
+        "status": "running",
+        "now_ms": 100_000,
+        "keep_alive_since_ms": 5_000,
+        "keep_alive_seconds": None,
+        "idle_seconds": None,
+        "last_activity_ms": 90_000,
+        "busy": False,
+    }
+    assert reap_due_ms(**due) == 5_000 + 3_600_000  # type: ignore[arg-type]
+    assert reap_due_ms(**{**due, "keep_alive_seconds": 10}) == 15_000  # type: ignore[arg-type]
+    assert reap_due_ms(**{**due, "idle_seconds": 20, "keep_alive_seconds": 10}) == 110_000  # type: ignore[arg-type]
+    assert reap_due_ms(**{**due, "idle_seconds": 20, "busy": True}) == 100_000  # type: ignore[arg-type]
+    assert reap_due_ms(**{**due, "status": "suspended"}) is None  # type: ignore[arg-type]
+    # At the time it names, reap_action acts; a moment before, it does not.
+    for overrides in ({}, {"keep_alive_seconds": 10}, {"idle_seconds": 20, "on_idle": "suspend"}):
+        args = {**due, **overrides}
+        at = reap_due_ms(**{k: v for k, v in args.items() if k != "on_idle"})  # type: ignore[arg-type]
+        assert at is not None
+        assert _reap(**{**args, "now_ms": at}) is not None
+        assert _reap(**{**args, "now_ms": at - 1}) is None
 
 
 def test_active_seconds() -> None:

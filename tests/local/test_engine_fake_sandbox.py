@@ -13,6 +13,8 @@ import pytest
 from runloop_api import RunloopAPI
 from runloop_local import LocalEngine
 from runloop_local.cli import main
+from runloop_local.devboxes.records import DevboxRecord
+from runloop_local.devboxes.store import Store
 from runloop_local.sandbox.contract import ExecHandle, OutputCallback, Sandbox, SandboxError, SandboxSpec
 
 
@@ -129,3 +131,35 @@ def test_isolation_bwrap_fails_fast_without_bubblewrap(monkeypatch: pytest.Monke
     with pytest.raises(RuntimeError, match="apt-get install bubblewrap"):
         LocalEngine(isolation="bwrap")
     assert main(["serve", "--isolation", "bwrap"]) == 2
+
+
+async def _quick_start(spec: SandboxSpec) -> Sandbox:
+    return _SlowSandbox(spec)
+
+
+def test_idle_devboxes_cost_the_reaper_no_record_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reaper looks at a devbox's timers when they may expire, not on every tick (issue 12:
+    idle engine CPU < 1% at 300 devboxes): idle devboxes far from their keep-alive are not read."""
+    reads: list[str] = []
+    peek = Store.peek_devbox
+
+    def counting_peek(self: Store, id: str) -> DevboxRecord | None:
+        reads.append(id)
+        return peek(self, id)
+
+    monkeypatch.setattr(Store, "peek_devbox", counting_peek)
+    with (
+        LocalEngine(start_sandbox=_quick_start) as engine,
+        RunloopAPI(base_url=engine.base_url, bearer_token=engine.token) as api,
+    ):
+        ids = [api.devboxes.create().id for _ in range(30)]
+        for id in ids:
+            assert api.devboxes.wait_for_status(id, statuses=["running"]).status == "running"
+        short = api.devboxes.create_and_await_running(launch_parameters={"keep_alive_time_seconds": 1})
+        time.sleep(0.5)  # every devbox's first look is over
+        reads.clear()
+        time.sleep(1.5)  # six ticks of the reaper
+        assert set(reads) <= {short.id}, f"idle devboxes read: {len(set(reads) - {short.id})}"
+        done = api.devboxes.wait_for_status(short.id, statuses=["shutdown"], timeout_seconds=5)
+        assert done.shutdown_reason == "keep_alive_timeout"  # what is due is still done
+        assert {api.devboxes.retrieve(id).status for id in ids} == {"running"}

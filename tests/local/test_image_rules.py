@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,21 @@ async def test_a_fresh_layer_is_never_collected_before_a_record_holds_it(tmp_pat
     assert await store.collect([layer]) == []  # referenced
     assert await store.collect([]) == [layer]
     assert not store.path(layer).exists()
+
+
+async def test_collects_that_overlap_remove_each_layer_once(tmp_path: Path) -> None:
+    """Two collects at once (two devboxes shut down together, a blueprint deleted during a
+    build): the second must not rename a layer the first is about to (FileNotFoundError, the
+    official SDK's blueprint workflow failed ~1 run in 6), nor remove one taken up meanwhile."""
+    store = LayerStore(tmp_path / "layers")
+    layers = []
+    for n in range(3):
+        made = tmp_path / f"made-{n}"
+        made.mkdir()
+        (made / "file").write_text(str(n))
+        layers.append(store.adopt(made))
+    store.unpin(layers)
+    first, second = await asyncio.gather(store.collect([]), store.collect([]))
+    assert sorted(first + second) == sorted(layers)
+    assert not any(store.path(layer).exists() for layer in layers)
+    assert not list((tmp_path / "layers" / ".staging").iterdir())

@@ -83,3 +83,36 @@ def test_lines_an_older_engine_wrote_for_executions_are_not_listed_twice(tmp_pat
         ]
     finally:
         reopened.close()
+
+
+def test_the_log_body_built_by_sqlite_is_the_lines_in_order(tmp_path: Path) -> None:
+    """``GET logs`` answers a body SQLite joins in one piece (off the event loop and the GIL):
+    the same lines, in the same order, as listing them one by one."""
+    store = Store(tmp_path / "engine.sqlite3")
+    try:
+        with store.transaction():
+            for i in range(2_000):
+                start = (i * 7919) % 5_000  # out of the order of writing, with ties
+                store.put_execution(
+                    ExecutionRecord(
+                        id=f"exe_{i}",
+                        devbox_id="dbx_1",
+                        command=f'echo "{i}" é\\',
+                        create_time_ms=start,
+                        status="completed" if i % 3 else "running",
+                        exit_status=0 if i % 3 else None,
+                        end_time_ms=start + i % 11 if i % 3 else None,
+                        shell_name="sh" if i % 5 == 0 else None,
+                    )
+                )
+                entry = {"level": "info", "source": "stats", "timestamp_ms": start, "message": f"row {i} \n"}
+                store.add_log("dbx_1", entry, execution_id=f"exe_{i}" if i % 2 else None)
+        for execution_id, shell in ((None, None), ("exe_15", None), (None, "sh"), ("exe_15", "sh")):
+            lines = store.log_lines("dbx_1", execution_id, shell)
+            body = store.log_body("dbx_1", execution_id, shell)
+            assert body == b'{"logs":[' + ",".join(lines).encode() + b"]}"
+            assert len(json.loads(body)["logs"]) == len(lines) > 0
+        assert len(json.loads(store.log_body("dbx_1"))["logs"]) == 2_000 + 2_000 + 1_333
+        assert store.log_body("dbx_unknown") == b'{"logs":[]}'
+    finally:
+        store.close()
