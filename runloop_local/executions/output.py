@@ -27,7 +27,8 @@ KEEPALIVE_SECONDS = 10.0
 
 
 class ExecutionReader:
-    """Reads executions, live ones from memory and finished ones from the database.
+    """Reads executions, live ones from memory (and their files), finished ones from the database
+    and their files.
 
     Args:
         store: The engine's database.
@@ -57,7 +58,7 @@ class ExecutionReader:
 
     def output(
         self,
-        execution_id: str,
+        rec: ExecutionRecord,
         stream: str,
         offset: int = 0,
         live: LiveExecution | None = None,
@@ -65,12 +66,15 @@ class ExecutionReader:
     ) -> bytes:
         """Output of an execution from byte ``offset`` to now, at most ``limit`` bytes.
 
-        ``live`` is its live state, when the caller has it at hand.
+        ``live`` is its live state, when the caller has it at hand. A finished execution's
+        record says how long its output is: a file never counts past it.
         """
-        ex = live or self._running.get(execution_id)
+        ex = live or self._running.get(rec.id)
         if ex is not None:
             return ex.read(stream, offset, limit)
-        return self._store.read_output(execution_id, stream, offset, limit)
+        stored = rec.stdout_len if stream == "stdout" else rec.stderr_len
+        most = stored - offset if limit is None else min(limit, stored - offset)
+        return self._store.output_files.read(rec.devbox_id, rec.id, stream, offset, most)
 
     def view(
         self, rec: ExecutionRecord, last_n: int | None, live: LiveExecution | None = None
@@ -80,15 +84,18 @@ class ExecutionReader:
         At most the last :data:`MAX_VIEW_BYTES` of each stream are shown (``*_truncated`` says
         so); the streams give all of it.
         """
-        out, out_cut = self._tail(rec.id, "stdout", live)
-        err, err_cut = self._tail(rec.id, "stderr", live)
+        out, out_cut = self._tail(rec, "stdout", live)
+        err, err_cut = self._tail(rec, "stderr", live)
         return execution_view(rec, out, err, last_n, stdout_cut=out_cut, stderr_cut=err_cut)
 
-    def _tail(self, execution_id: str, stream: str, live: LiveExecution | None) -> tuple[bytes, bool]:
-        ex = live or self._running.get(execution_id)
-        total = ex.length(stream) if ex is not None else self._store.output_length(execution_id, stream)
+    def _tail(self, rec: ExecutionRecord, stream: str, live: LiveExecution | None) -> tuple[bytes, bool]:
+        ex = live or self._running.get(rec.id)
+        if ex is not None:
+            total = ex.length(stream)
+        else:
+            total = rec.stdout_len if stream == "stdout" else rec.stderr_len
         start = max(0, total - MAX_VIEW_BYTES)
-        data = self.output(execution_id, stream, start, live=live)
+        data = self.output(rec, stream, start, live=ex)
         return view_start(data, cut=start > 0)
 
     async def stream(
@@ -103,7 +110,7 @@ class ExecutionReader:
         while True:
             ex = self._running.get(rec.id)
             done = ex is None or ex.done.is_set()
-            data = self.output(rec.id, stream, position, limit=STREAM_CHUNK_BYTES)
+            data = self.output(rec, stream, position, live=ex, limit=STREAM_CHUNK_BYTES)
             data = stream_chunk(data, done=done, limit=STREAM_CHUNK_BYTES)
             if data:
                 position += len(data)
