@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -143,10 +142,6 @@ class OutputFiles:
         for stream in STREAMS:
             with contextlib.suppress(FileNotFoundError):
                 self.path(devbox_id, execution_id, stream).unlink()
-
-    def remove_devbox(self, devbox_id: str) -> None:
-        """Deletes the files of every execution of a devbox."""
-        shutil.rmtree(self.folder / _checked(devbox_id), ignore_errors=True)
 
     def executions(self) -> Iterator[tuple[str, str]]:
         """``(devbox id, execution id)`` of every execution that has a file."""
