@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from runloop_api.types import ExecUpdateChunkView
 from runloop_local.db.output_files import OutputFiles
 from runloop_local.devboxes.store import Store
 from runloop_local.executions.live import LiveExecution
 from runloop_local.executions.records import ExecutionRecord
 from runloop_local.executions.rules import (
+    chunk_event,
+    gather_first,
     parse_last_n,
     parse_offset,
     stdin_actions,
@@ -159,3 +162,22 @@ def test_view_start_drops_a_partial_leading_character_only_when_cut() -> None:
     assert view_start(euro[1:] + b"x", cut=True) == (b"x", True)
     assert view_start(euro + b"x", cut=True) == (euro + b"x", True)
     assert view_start(euro[1:] + b"x", cut=False) == (euro[1:] + b"x", False)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "hi\n", 'quote " back \\ tab \t nul \x00 bell \x07', "é😀\u2028\ud7ff", "a" * 70_000]
+)
+def test_chunk_event_is_the_spec_s_chunk_view_as_one_server_sent_event(text: str) -> None:
+    event = chunk_event(text, 123)
+    assert event.startswith(b"data: ") and event.endswith(b"\n\n")
+    assert b"\n" not in event[:-2]  # one line: a line break would end the event's data
+    parsed = ExecUpdateChunkView.model_validate_json(event[len(b"data: ") : -2])
+    assert (parsed.output, parsed.offset) == (text, 123)
+
+
+def test_a_small_chunk_of_a_running_command_waits_once_for_more() -> None:
+    assert gather_first(100, done=False, gathered=False, least=1000)
+    assert not gather_first(100, done=False, gathered=True, least=1000)  # only once
+    assert not gather_first(100, done=True, gathered=False, least=1000)  # the end goes at once
+    assert not gather_first(1000, done=False, gathered=False, least=1000)  # big enough
+    assert not gather_first(0, done=False, gathered=False, least=1000)  # nothing: wait for output
