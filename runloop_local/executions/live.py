@@ -37,6 +37,7 @@ class LiveExecution:
         self.changed = Notifier()
         self.done = asyncio.Event()
         self._end_waiters: list[asyncio.Future[None]] = []
+        self._store = store
         self._files = {s: store.output_files.file(rec.devbox_id, rec.id, s) for s in STREAMS}
         self._memory = {s: bytearray() for s in STREAMS}
         self._memory_start = {s: 0 for s in STREAMS}
@@ -117,6 +118,25 @@ class LiveExecution:
             self._write(stream, keep=keep)
         self.rec.stdout_len = self._persisted["stdout"]
         self.rec.stderr_len = self._persisted["stderr"]
+
+    def settle(self, *, keep: bool) -> None:
+        """Puts the output of the ended execution where it stays, and its lengths into the record
+        (in memory: the caller writes the record, in the same transaction).
+
+        Output that never reached a file and is to be kept in memory (``keep``: small) goes into
+        the database whole (``output_in_db``); any other into the files. Either way nothing is
+        read back for the answer that follows when ``keep``.
+        """
+        if keep and not any(self._persisted.values()):
+            for stream in STREAMS:
+                if self._memory[stream]:
+                    self._store.put_small_output(self.rec.id, stream, bytes(self._memory[stream]))
+            self.rec.output_in_db = True
+            self.rec.stdout_len = self.length("stdout")
+            self.rec.stderr_len = self.length("stderr")
+        else:
+            self.flush(keep=keep)
+        self.close()
 
     def close(self) -> None:
         """Closes the output files (the execution has ended; they stay for readers)."""

@@ -83,6 +83,8 @@ class ExecutionReader:
             return ex.read(stream, offset, limit)
         stored = rec.stdout_len if stream == "stdout" else rec.stderr_len
         most = stored - offset if limit is None else min(limit, stored - offset)
+        if rec.output_in_db:
+            return self._store.small_output(rec.id, stream)[offset : offset + max(0, most)]
         return self._store.output_files.read(rec.devbox_id, rec.id, stream, offset, most)
 
     def view(

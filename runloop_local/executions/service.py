@@ -307,10 +307,10 @@ class ExecutionService:
         ex.rec.exit_status = code
         ex.rec.end_time_ms = now_ms()
         # The files first, then the record with their lengths: a file may hold more than its
-        # record says, never less.
-        ex.flush(keep=ex.length("stdout") + ex.length("stderr") <= KEEP_FINAL_OUTPUT_BYTES)
-        ex.close()
-        self._store.put_execution(ex.rec)  # also the start, when not written yet
+        # record says, never less. A small output settled in the database commits with it.
+        with self._store.transaction():
+            ex.settle(keep=ex.length("stdout") + ex.length("stderr") <= KEEP_FINAL_OUTPUT_BYTES)
+            self._store.put_execution(ex.rec)  # also the start, when not written yet
         self._mark_saved(ex)
         live.executions.pop(ex.rec.id, None)
         self.running.pop(ex.rec.id, None)

@@ -57,7 +57,7 @@ def test_files_of_executions_without_a_record_are_deleted_on_start(tmp_path: Pat
     data_dir = tmp_path / "data"
     with LocalEngine(data_dir) as first, RunloopAPI(base_url=first.base_url, bearer_token=first.token) as api:
         box = api.devboxes.create_and_await_running()
-        kept = api.devboxes.execute(box.id, command="echo kept", command_id=str(uuid.uuid4()))
+        kept = api.devboxes.execute(box.id, command="head -c 300000 /dev/zero", command_id=str(uuid.uuid4()))
         api.devboxes.shutdown(box.id)
         token = first.token
     folder = data_dir / "output" / box.id
@@ -73,8 +73,9 @@ def test_files_of_executions_without_a_record_are_deleted_on_start(tmp_path: Pat
     ):
         assert not (folder / "exe_neverrecorded.stdout").exists()
         assert not (data_dir / "output" / "dbx_gone" / "exe_other.stderr").exists()
-        again = api.devboxes.executions.retrieve(kept.execution_id, devbox_id=box.id)
-        assert again.stdout == "kept\n"
+        again = api.devboxes.executions.retrieve(kept.execution_id, devbox_id=box.id, last_n="0")
+        assert again.stdout == "\0" * 300_000
+        assert (folder / f"{kept.execution_id}.stdout").stat().st_size == 300_000
 
 
 def test_output_stored_by_the_previous_schema_moves_into_files(tmp_path: Path) -> None:
@@ -91,8 +92,6 @@ def test_output_stored_by_the_previous_schema_moves_into_files(tmp_path: Path) -
         file.unlink()
     db = sqlite3.connect(data_dir / "engine.sqlite3")
     db.executescript(
-        "CREATE TABLE output (execution_id TEXT NOT NULL, stream TEXT NOT NULL, start INTEGER NOT NULL, "
-        "data BLOB NOT NULL, PRIMARY KEY (execution_id, stream, start));"
         "UPDATE executions SET data = json_set(data, '$.stdout_len', 0, '$.stderr_len', 0);"
         "PRAGMA user_version = 1;"
     )
@@ -116,10 +115,27 @@ def test_output_stored_by_the_previous_schema_moves_into_files(tmp_path: Path) -
     db = sqlite3.connect(data_dir / "engine.sqlite3")
     try:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert db.execute("SELECT 1 FROM sqlite_master WHERE name = 'output'").fetchone() is None
+        assert db.execute("SELECT count(*) FROM output").fetchone()[0] == 0
     finally:
         db.close()
     assert sorted(p.name for p in (data_dir / "output").rglob("*.*")) == [
         f"{run.execution_id}.stderr",
         f"{run.execution_id}.stdout",
     ]
+
+
+def test_a_command_that_printed_little_makes_no_file_and_keeps_its_output(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    with LocalEngine(data_dir) as first, RunloopAPI(base_url=first.base_url, bearer_token=first.token) as api:
+        box = api.devboxes.create_and_await_running()
+        run = api.devboxes.execute(box.id, command="echo hi; echo oh >&2", command_id=str(uuid.uuid4()))
+        assert (run.stdout, run.stderr) == ("hi\n", "oh\n")
+        token = first.token
+    assert not (data_dir / "output" / box.id).exists()  # in the database, committed with the record
+    with (
+        LocalEngine(data_dir, token=token) as second,
+        RunloopAPI(base_url=second.base_url, bearer_token=token) as api,
+    ):
+        view = api.devboxes.executions.retrieve(run.execution_id, devbox_id=box.id)
+        assert (view.stdout, view.stderr) == ("hi\n", "oh\n")
+        assert _streamed(api, box.id, run.execution_id, 1) == "i\n"
