@@ -19,7 +19,9 @@ def _expected(n: int) -> str:
 
 
 def _streamed(api: RunloopAPI, devbox_id: str, execution_id: str, offset: int | None = None) -> str:
-    chunks = api.devboxes.executions.stream_stdout_updates(execution_id, devbox_id=devbox_id, offset=offset)
+    chunks = api.devboxes.executions.stream_stdout_updates(
+        execution_id, devbox_id=devbox_id, offset=None if offset is None else str(offset)
+    )
     return "".join(c.output for c in chunks)
 
 
