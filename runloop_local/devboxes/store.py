@@ -1,4 +1,5 @@
-"""SQLite storage (WAL) of devboxes, executions, their output and the devbox logs."""
+"""SQLite storage (WAL) of devboxes, executions and the devbox logs; executions' output is in files
+(:mod:`..db.output_files`) beside the database."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..db.output_files import OutputFile, OutputFiles
 from ..db.sql_queries import metadata_keys, metadata_values, newest_first_page
 from ..executions.records import ExecutionRecord
 from .log_query import log_body_query, log_lines_query
@@ -62,12 +64,15 @@ class Store:
     calls from other threads (engine start/stop) apart.
 
     Args:
-        path: The database file (created with its tables if missing).
+        path: The database file (created with its tables if missing). Output files go to the
+            folder ``output`` beside it.
     """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
+        self.output_files = OutputFiles(path.parent / "output")
+        """Where executions' output is (the records say how much of it counts)."""
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._lock = threading.RLock()
         with self._lock:
@@ -79,7 +84,7 @@ class Store:
             # file either way, so it survives a crash of the engine.
             self._db.execute("PRAGMA wal_autocheckpoint=0")
             self._db.executescript(_SCHEMA)
-            _migrate(self._db)
+            _migrate(self._db, self.output_files)
         self._peeked: dict[str, DevboxRecord] = {}
         self._checkpoint_lock = threading.Lock()
         self._checkpointer: sqlite3.Connection | None = None
@@ -244,44 +249,29 @@ class Store:
             rows = self._db.execute("SELECT data FROM executions WHERE status != 'completed'").fetchall()
         return [ExecutionRecord(**json.loads(r[0])) for r in rows]
 
-    def append_output(self, execution_id: str, stream: str, start: int, data: bytes) -> None:
-        """Stores output bytes of an execution starting at byte position ``start``."""
+    def put_small_output(self, execution_id: str, stream: str, data: bytes) -> None:
+        """Stores the whole (small) output of an ended execution's ``stream`` in the database: a
+        row costs a command that printed little less than a file of its own (made in the same
+        commit as its record, where a new file took 50-400 µs)."""
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO output (execution_id, stream, start, data) VALUES (?, ?, ?, ?)",
-                (execution_id, stream, start, data),
+                "INSERT OR REPLACE INTO output (execution_id, stream, start, data) VALUES (?, ?, 0, ?)",
+                (execution_id, stream, data),
             )
 
-    def output_length(self, execution_id: str, stream: str) -> int:
-        """Bytes of stored output of an execution's ``stream``."""
+    def small_output(self, execution_id: str, stream: str) -> bytes:
+        """The output :meth:`put_small_output` stored (empty when none)."""
         with self._lock:
-            row = self._db.execute(  # the last chunk, through the primary key's index
-                "SELECT start + length(data) FROM output WHERE execution_id = ? AND stream = ? "
-                "ORDER BY start DESC LIMIT 1",
+            row = self._db.execute(
+                "SELECT data FROM output WHERE execution_id = ? AND stream = ? AND start = 0",
                 (execution_id, stream),
             ).fetchone()
-        return 0 if row is None else int(row[0])
+        return b"" if row is None else bytes(row[0])
 
-    def read_output(self, execution_id: str, stream: str, offset: int = 0, limit: int | None = None) -> bytes:
-        """Stored output of an execution from byte position ``offset`` on, at most ``limit`` bytes."""
-        # From the chunk holding ``offset`` on (chunks never overlap): both lookups are ranges of
-        # the primary key's index, so a read near the end of a long output costs what one near
-        # its start does (a filter on start + length(data) scanned every chunk before it).
-        sql = (
-            "SELECT start, data FROM output WHERE execution_id = ? AND stream = ? AND start >= "
-            "(SELECT COALESCE(MAX(start), 0) FROM output WHERE execution_id = ? AND stream = ? AND start <= ?)"
-        )
-        args: list[Any] = [execution_id, stream, execution_id, stream, offset]
-        if limit is not None:
-            sql += " AND start < ?"
-            args.append(offset + limit)
+    def execution_ids(self) -> set[str]:
+        """The id of every execution on record."""
         with self._lock:
-            rows = self._db.execute(sql + " ORDER BY start", args).fetchall()
-        if not rows:
-            return b""
-        skip = max(0, offset - int(rows[0][0]))
-        whole = memoryview(b"".join([r[1] for r in rows]))  # a single row is not copied
-        return bytes(whole[skip:] if limit is None else whole[skip : skip + limit])  # one copy
+            return {r[0] for r in self._db.execute("SELECT id FROM executions")}
 
     # -- logs -----------------------------------------------------------------------------------
 
@@ -339,11 +329,13 @@ class Store:
         return [json.loads(line) for line in self.log_lines(devbox_id, execution_id)]
 
 
-_SCHEMA_VERSION = 1
-"""1: executions write no log rows (their lines are made when the log is read)."""
+_SCHEMA_VERSION = 2
+"""1: executions write no log rows (their lines are made when the log is read).
+2: output is in files (:class:`OutputFiles`); the table ``output`` holds only the whole small
+   output of executions whose record says ``output_in_db``."""
 
 
-def _migrate(db: sqlite3.Connection) -> None:
+def _migrate(db: sqlite3.Connection, files: OutputFiles) -> None:
     """Brings a database written by an older engine to :data:`_SCHEMA_VERSION`."""
     (version,) = db.execute("PRAGMA user_version").fetchone()
     if version < 1:  # the start and end lines older engines wrote would now appear twice
@@ -352,4 +344,47 @@ def _migrate(db: sqlite3.Connection) -> None:
             "json_extract(data, '$.message') LIKE 'started: %' OR "
             "json_extract(data, '$.message') LIKE 'exited with status %')"
         )
+    if version < 2:
+        _move_output_to_files(db, files)
     db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+
+
+def _move_output_to_files(db: sqlite3.Connection, files: OutputFiles) -> None:
+    """Writes the rows of the table ``output`` into files, sets the records' lengths to them and
+    empties the table.
+
+    The files are written at the rows' positions and synced before the rows go (in one commit
+    with the lengths), so a crash midway leaves the rows, and the next start does it all again.
+    Rows of no execution on record (left by a crash before its record was written) are dropped.
+    """
+    lengths: dict[str, dict[str, int]] = {}
+    current: tuple[str, str] | None = None
+    out: OutputFile | None = None
+
+    def done() -> None:
+        if out is not None:
+            out.sync()
+            out.close()
+
+    rows = db.execute(
+        "SELECT o.execution_id, e.devbox_id, o.stream, o.start, o.data FROM output o "
+        "JOIN executions e ON e.id = o.execution_id ORDER BY o.execution_id, o.stream, o.start"
+    )
+    for execution_id, devbox_id, stream, start, data in rows:
+        if (execution_id, stream) != current:
+            done()
+            current = (execution_id, stream)
+            out = files.file(devbox_id, execution_id, stream)
+            out.truncate(0)  # what an earlier, cut migration wrote
+        assert out is not None
+        out.write(start, data)
+        lengths.setdefault(execution_id, {})[stream] = start + len(data)
+    done()
+    db.execute("BEGIN")
+    for execution_id, streams in lengths.items():
+        db.execute(
+            "UPDATE executions SET data = json_set(data, '$.stdout_len', ?, '$.stderr_len', ?) WHERE id = ?",
+            (streams.get("stdout", 0), streams.get("stderr", 0), execution_id),
+        )
+    db.execute("DELETE FROM output")
+    db.execute("COMMIT")

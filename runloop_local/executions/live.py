@@ -14,18 +14,19 @@ from .records import ExecutionRecord
 
 __all__ = ["FLUSH_BYTES", "LiveDevbox", "LiveExecution"]
 
-FLUSH_BYTES = 1024 * 1024
-"""Output is written to the database once this much is pending (and on every reaper tick): a
-row per MiB, where 64 KiB rows cost a fast command a quarter of its output speed."""
+FLUSH_BYTES = 256 * 1024
+"""Output is written to its file once this much is pending (and on every reaper tick, and at the
+end): a command that prints little makes no file while it runs, one that prints much costs a
+``pwrite`` per quarter MiB."""
 
 STREAMS = ("stdout", "stderr")
 
 
 class LiveExecution:
-    """A running execution: its handle and the output not yet written to the database.
+    """A running execution: its handle and the output not yet written to its files.
 
-    Output older than what is held in memory is in the database already, so a reader at any
-    offset gets every byte exactly once.
+    Output older than what is held in memory is in the files already, so a reader at any offset
+    gets every byte exactly once.
     """
 
     def __init__(self, rec: ExecutionRecord, store: Store) -> None:
@@ -37,11 +38,13 @@ class LiveExecution:
         self.done = asyncio.Event()
         self._end_waiters: list[asyncio.Future[None]] = []
         self._store = store
+        self._files = {s: store.output_files.file(rec.devbox_id, rec.id, s) for s in STREAMS}
         self._memory = {s: bytearray() for s in STREAMS}
         self._memory_start = {s: 0 for s in STREAMS}
         """Byte position where the in-memory output of each stream starts."""
         self._persisted = {s: 0 for s in STREAMS}
-        """Bytes of each stream already in the database."""
+        """Bytes of each stream already in its file."""
+        self._closed = False
 
     async def wait_done(self, timeout: float | None) -> None:
         """Waits until the execution has ended, at most ``timeout`` seconds (None: no limit).
@@ -76,36 +79,70 @@ class LiveExecution:
         self._append("stderr", data)
 
     def _append(self, stream: str, data: bytes) -> None:
-        if not data:
+        if not data or self._closed:  # nothing counts after the end (the record is final)
             return
         memory = self._memory[stream]
-        memory += data
-        if self.length(stream) - self._persisted[stream] >= FLUSH_BYTES:
-            self.flush()
+        if not memory and len(data) >= FLUSH_BYTES:  # straight to the file, no copy in memory
+            self._files[stream].write(self._persisted[stream], data)
+            self._persisted[stream] += len(data)
+            self._memory_start[stream] = self._persisted[stream]
+        else:
+            memory += data
+            if len(memory) >= FLUSH_BYTES:
+                self._write(stream, keep=False)
         self.changed.notify()
 
     def length(self, stream: str) -> int:
         """Bytes produced so far on ``stream``."""
         return self._memory_start[stream] + len(self._memory[stream])
 
+    def _write(self, stream: str, *, keep: bool) -> None:
+        memory, start = self._memory[stream], self._memory_start[stream]
+        persisted, total = self._persisted[stream], self.length(stream)
+        if total > persisted:
+            self._files[stream].write(persisted, memoryview(memory)[persisted - start :])
+            self._persisted[stream] = total
+        if not keep:
+            memory.clear()
+            self._memory_start[stream] = total
+
     def flush(self, *, keep: bool = False) -> None:
-        """Writes output not yet in the database there.
+        """Writes output not yet in the files there, and its lengths into the record (in memory:
+        the caller writes the record).
 
         Args:
             keep: Keep the output in memory too (the final flush of a small output, so the
-                answer that follows needs no database read).
+                answer that follows needs no file read).
         """
         for stream in STREAMS:
-            memory, start = self._memory[stream], self._memory_start[stream]
-            persisted, total = self._persisted[stream], self.length(stream)
-            if total > persisted:
-                self._store.append_output(self.rec.id, stream, persisted, bytes(memory[persisted - start :]))
-                self._persisted[stream] = total
-            if not keep:
-                memory.clear()
-                self._memory_start[stream] = total
+            self._write(stream, keep=keep)
         self.rec.stdout_len = self._persisted["stdout"]
         self.rec.stderr_len = self._persisted["stderr"]
+
+    def settle(self, *, keep: bool) -> None:
+        """Puts the output of the ended execution where it stays, and its lengths into the record
+        (in memory: the caller writes the record, in the same transaction).
+
+        Output that never reached a file and is to be kept in memory (``keep``: small) goes into
+        the database whole (``output_in_db``); any other into the files. Either way nothing is
+        read back for the answer that follows when ``keep``.
+        """
+        if keep and not any(self._persisted.values()):
+            for stream in STREAMS:
+                if self._memory[stream]:
+                    self._store.put_small_output(self.rec.id, stream, bytes(self._memory[stream]))
+            self.rec.output_in_db = True
+            self.rec.stdout_len = self.length("stdout")
+            self.rec.stderr_len = self.length("stderr")
+        else:
+            self.flush(keep=keep)
+        self.close()
+
+    def close(self) -> None:
+        """Closes the output files (the execution has ended; they stay for readers)."""
+        self._closed = True
+        for file in self._files.values():
+            file.close()
 
     def read(self, stream: str, offset: int, limit: int | None = None) -> bytes:
         """Output of ``stream`` from byte position ``offset`` to now, at most ``limit`` bytes."""
@@ -115,7 +152,7 @@ class LiveExecution:
             end = None if limit is None else offset - start + limit
             return bytes(memory[offset - start : end])
         stored_limit = start - offset if limit is None else min(start - offset, limit)
-        data = self._store.read_output(self.rec.id, stream, offset, stored_limit)
+        data = self._files[stream].read(offset, stored_limit)
         if limit is not None and len(data) >= limit:
             return data
         return data + bytes(memory if limit is None else memory[: limit - len(data)])

@@ -14,7 +14,12 @@ __all__ = ["ExecutionRecord", "execution_view"]
 
 @dataclass
 class ExecutionRecord:
-    """One execution: its command, status and exit code (output is stored in chunks)."""
+    """One execution: its command, status and exit code.
+
+    Its output is in files (``db/output_files.py``), or, for a command that ended having printed
+    little (``output_in_db``), in the database beside the record. ``stdout_len`` and
+    ``stderr_len`` say how much of it counts once it has ended.
+    """
 
     id: str
     devbox_id: str
@@ -28,6 +33,7 @@ class ExecutionRecord:
     stderr_len: int = 0
     source: str = "exec"
     shell_name: str | None = None
+    output_in_db: bool = False
 
 
 _STATUSES: dict[str, Literal["queued", "running", "completed"]] = {

@@ -26,7 +26,6 @@ from ..http.requests import (
     Routes,
     app_state,
     check_enum,
-    dump_json,
     idempotent,
     json_body,
     query_value,
@@ -34,7 +33,7 @@ from ..http.requests import (
     wait_request,
 )
 from .records import ExecutionRecord
-from .rules import check_shell_name, parse_last_n, parse_offset
+from .rules import check_shell_name, chunk_event, parse_last_n, parse_offset
 
 __all__ = ["EXEC_WAIT_MAX_SECONDS", "ROUTES"]
 
@@ -157,7 +156,7 @@ def _stream(name: str) -> Routes:
                 if chunk is None:
                     yield b": keep-alive\n\n"
                 else:
-                    yield b"".join((b"data: ", dump_json(chunk), b"\n\n"))  # one copy of a long chunk
+                    yield chunk_event(*chunk)
 
         return StreamingResponse(
             events(), media_type="text/event-stream", headers={"cache-control": "no-cache"}

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from pydantic_core import to_json
+
 from ..http.errors import bad_request
 
 __all__ = [
+    "chunk_event",
     "DEFAULT_LAST_N",
+    "gather_first",
     "SHELLS_DIR",
     "check_shell_name",
     "SHELL_COMMAND_VAR",
@@ -157,6 +161,26 @@ def stream_chunk(data: bytes, *, done: bool, limit: int) -> bytes:
     if not done or len(data) == limit:
         return data[: utf8_complete_prefix(data)]
     return data
+
+
+def chunk_event(output: str, offset: int) -> bytes:
+    """The server-sent event of one ExecUpdateChunkView (``{"output": ..., "offset": ...}``).
+
+    Serialized by hand around pydantic-core's encoder of the one long string: through the model
+    it cost four times as much (1.9 vs 0.5 ms a MiB), a fifth of the engine's work in a stream.
+    """
+    return b"".join((b'data: {"output":', to_json(output), b',"offset":%d}\n\n' % offset))
+
+
+def gather_first(size: int, *, done: bool, gathered: bool, least: int) -> bool:
+    """Whether a stream holds a chunk of ``size`` bytes back a moment for more to join it.
+
+    A stream that has caught up with a fast command would otherwise send each of the agent's
+    64 KiB frames as an event of its own, and both ends pay per event (an encode, a send, a
+    parse): a chunk under ``least`` bytes of a running command waits once, briefly; a command's
+    last output never waits.
+    """
+    return not done and not gathered and 0 < size < least
 
 
 def wait_is_over(status: str, statuses: list[str]) -> bool:

@@ -70,11 +70,20 @@ class ExecutionService:
         self.send_stdin = self.control.send_stdin
 
     def recover(self, now: int) -> None:
-        """Completes executions left running by a previous engine process (exit status 137)."""
+        """Completes executions left running by a previous engine process (exit status 137), and
+        deletes output files of executions with no record.
+
+        The output files of an execution left running hold every byte the previous engine wrote
+        (a ``kill -9`` loses none of them: they are in the page cache), more than its record says:
+        the record takes their lengths, and from then on it says how much counts.
+        """
+        files = self._store.output_files
         for rec in self._store.unfinished_executions():
             rec.status = "completed"
             rec.exit_status = KILLED_EXIT_STATUS
             rec.end_time_ms = now
+            rec.stdout_len = files.size(rec.devbox_id, rec.id, "stdout")
+            rec.stderr_len = files.size(rec.devbox_id, rec.id, "stderr")
             self._store.put_execution(rec)
             self._devboxes.log(
                 rec.devbox_id,
@@ -85,6 +94,10 @@ class ExecutionService:
                 cmd_id=rec.id,
                 exit_code=KILLED_EXIT_STATUS,
             )
+        known = self._store.execution_ids()
+        for devbox_id, execution_id in list(files.executions()):
+            if execution_id not in known:  # output of a start the crash kept from the database
+                files.remove_execution(devbox_id, execution_id)
 
     # -- starting and ending --------------------------------------------------------------------
 
@@ -293,8 +306,10 @@ class ExecutionService:
         ex.rec.status = "completed"
         ex.rec.exit_status = code
         ex.rec.end_time_ms = now_ms()
+        # The files first, then the record with their lengths: a file may hold more than its
+        # record says, never less. A small output settled in the database commits with it.
         with self._store.transaction():
-            ex.flush(keep=ex.length("stdout") + ex.length("stderr") <= KEEP_FINAL_OUTPUT_BYTES)
+            ex.settle(keep=ex.length("stdout") + ex.length("stderr") <= KEEP_FINAL_OUTPUT_BYTES)
             self._store.put_execution(ex.rec)  # also the start, when not written yet
         self._mark_saved(ex)
         live.executions.pop(ex.rec.id, None)

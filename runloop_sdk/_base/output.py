@@ -10,7 +10,7 @@ DEFAULT_LAST_N = 100
 """How many trailing lines the API puts in an execution view when not asked otherwise."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OutputLine:
     """One line of a command's output.
 
@@ -46,19 +46,16 @@ class LineSplitter:
             end_offset: The server's byte offset just after this chunk, when it sent one; it
                 corrects the running count should the server count bytes differently.
         """
-        data = self._pending + text
+        data = self._pending + text if self._pending else text
+        parts = data.split("\n")  # one pass in C: a stream of short lines has a great many
+        self._pending = parts.pop()
         lines: list[OutputLine] = []
         position = self._pending_start
-        start = 0
-        while True:
-            newline = data.find("\n", start)
-            if newline < 0:
-                break
-            raw = data[start : newline + 1]
-            position += len(raw.encode("utf-8", "surrogateescape"))
-            lines.append(OutputLine(_strip_break(raw), position))
-            start = newline + 1
-        self._pending = data[start:]
+        if parts:
+            plain = data.isascii()  # then a character is a byte: no encoding to count them
+            for part in parts:
+                position += 1 + (len(part) if plain else len(part.encode("utf-8", "surrogateescape")))
+                lines.append(OutputLine(part[:-1] if part.endswith("\r") else part, position))
         if end_offset is not None:
             self._pending_start = end_offset - len(self._pending.encode("utf-8", "surrogateescape"))
             if lines and self._pending_start != position:

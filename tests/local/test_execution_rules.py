@@ -6,10 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from runloop_api.types import ExecUpdateChunkView
+from runloop_local.db.output_files import OutputFiles
 from runloop_local.devboxes.store import Store
 from runloop_local.executions.live import LiveExecution
 from runloop_local.executions.records import ExecutionRecord
 from runloop_local.executions.rules import (
+    chunk_event,
+    gather_first,
     parse_last_n,
     parse_offset,
     stdin_actions,
@@ -68,11 +72,12 @@ def test_utf8_complete_prefix() -> None:
 
 def test_stored_and_live_output_read_by_ranges(tmp_path: Path) -> None:
     store = Store(tmp_path / "db.sqlite3")
+    files = store.output_files
     try:
         rec = ExecutionRecord(id="exe_1", devbox_id="dbx_1", command="x", create_time_ms=0)
         live = LiveExecution(rec, store)
         live.on_stdout(b"abc")
-        live.flush()  # "abc" in the database, nothing in memory
+        live.flush()  # "abc" in the file, nothing in memory
         live.on_stdout(b"defg")
         live.flush(keep=True)  # "defg" in both
         live.on_stdout(b"hi")  # "hi" in memory only
@@ -81,14 +86,31 @@ def test_stored_and_live_output_read_by_ranges(tmp_path: Path) -> None:
             assert live.read("stdout", offset) == whole[offset:]
             for limit in range(1, 5):
                 assert live.read("stdout", offset, limit) == whole[offset : offset + limit], (offset, limit)
-        assert store.read_output("exe_1", "stdout") == b"abcdefg"
-        assert store.read_output("exe_1", "stdout", 2, 3) == b"cde"
-        assert store.read_output("exe_1", "stdout", 9) == b""
+        assert files.read("dbx_1", "exe_1", "stdout", 0, 100) == b"abcdefg"
+        assert files.read("dbx_1", "exe_1", "stdout", 2, 3) == b"cde"
+        assert files.read("dbx_1", "exe_1", "stdout", 9, 100) == b""
         assert live.length("stdout") == 9
-        assert store.output_length("exe_1", "stdout") == 7
-        assert store.output_length("exe_1", "stderr") == 0
+        assert (rec.stdout_len, rec.stderr_len) == (7, 0)  # what the files hold
+        assert files.size("dbx_1", "exe_1", "stdout") == 7
+        assert not files.path("dbx_1", "exe_1", "stderr").exists()  # nothing printed: no file
+        assert files.read("dbx_1", "exe_1", "stderr", 0, 100) == b""
+        live.close()
+        live.on_stdout(b"late")  # after the end nothing counts, and no file is opened again
+        assert live.read("stdout", 0) == whole
     finally:
         store.close()
+
+
+def test_output_files_refuse_names_that_are_not_ids(tmp_path: Path) -> None:
+    files = OutputFiles(tmp_path)
+    for devbox_id, execution_id, stream in [
+        ("..", "exe_1", "stdout"),
+        ("dbx_1", "../x", "stdout"),
+        ("dbx_1", "exe_1", "stdin"),
+        ("", "exe_1", "stdout"),
+    ]:
+        with pytest.raises(ValueError):
+            files.path(devbox_id, execution_id, stream)
 
 
 @pytest.mark.parametrize(
@@ -140,3 +162,22 @@ def test_view_start_drops_a_partial_leading_character_only_when_cut() -> None:
     assert view_start(euro[1:] + b"x", cut=True) == (b"x", True)
     assert view_start(euro + b"x", cut=True) == (euro + b"x", True)
     assert view_start(euro[1:] + b"x", cut=False) == (euro[1:] + b"x", False)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "hi\n", 'quote " back \\ tab \t nul \x00 bell \x07', "é😀\u2028\ud7ff", "a" * 70_000]
+)
+def test_chunk_event_is_the_spec_s_chunk_view_as_one_server_sent_event(text: str) -> None:
+    event = chunk_event(text, 123)
+    assert event.startswith(b"data: ") and event.endswith(b"\n\n")
+    assert b"\n" not in event[:-2]  # one line: a line break would end the event's data
+    parsed = ExecUpdateChunkView.model_validate_json(event[len(b"data: ") : -2])
+    assert (parsed.output, parsed.offset) == (text, 123)
+
+
+def test_a_small_chunk_of_a_running_command_waits_once_for_more() -> None:
+    assert gather_first(100, done=False, gathered=False, least=1000)
+    assert not gather_first(100, done=False, gathered=True, least=1000)  # only once
+    assert not gather_first(100, done=True, gathered=False, least=1000)  # the end goes at once
+    assert not gather_first(1000, done=False, gathered=False, least=1000)  # big enough
+    assert not gather_first(0, done=False, gathered=False, least=1000)  # nothing: wait for output

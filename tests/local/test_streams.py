@@ -132,9 +132,11 @@ def test_ten_thousand_lines_in_order(api: RunloopAPI, devbox: DevboxView) -> Non
 
 
 def test_chunks_never_split_a_utf8_character(api: RunloopAPI, devbox: DevboxView) -> None:
-    text = "é€😀" * 40000  # 360 kB: several chunks, none of them cut inside a character
+    # 1.35 MB: more than a chunk holds (1 MiB), however the command's output is gathered into
+    # events, and none of them cut inside a character
+    text = "é€😀" * 150_000
     run = api.devboxes.executions.execute_async(
-        devbox.id, command="/usr/bin/python3 -c \"import sys; sys.stdout.write('é€😀' * 40000)\""
+        devbox.id, command="/usr/bin/python3 -c \"import sys; sys.stdout.write('é€😀' * 150000)\""
     )
     chunks = list(api.devboxes.executions.stream_stdout_updates(run.execution_id, devbox_id=devbox.id))
     assert len(chunks) > 1
