@@ -17,14 +17,16 @@ Prints MB/s (10^6 bytes a second) of:
 - the peak client memory (RSS, in a separate process) of ``devbox.cmd.exec(cmd).stdout()`` for
   ``--mem-mb`` MB of output.
 
-The engine (a ``LocalEngine``) and the Starlette floor run in this process alike, so they share
-its interpreter the same way. Each figure is the best of ``--rounds`` rounds; the kinds are
+The engine (``runloop-local serve``) and the Starlette floor each run in a process of their own,
+as a client of a real engine sees them; with ``--in-process`` both run in this process (a
+``LocalEngine``, as the SDK embeds it) and share its interpreter, and so its GIL, with the client. Each figure is the best of ``--rounds`` rounds; the kinds are
 measured in turns, so a loaded machine slows all of them alike.
 
 Targets (issue 12): upload and download >= 0.8x the bare Starlette transfer; streamed output
 (callbacks and raw SSE) >= 300 MB/s. Exits 1 when one is missed.
 
 Usage: python bench/transfers.py [--mb MB] [--mem-mb MB] [--rounds N] [--only upload|download|output]
+                                 [--in-process]
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from typing import Any, TypeVar
 
 import httpx
 import uvicorn
+from load import EngineProcess, serve_engine  # bench/ is this script's folder, first on sys.path
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -68,10 +71,9 @@ def output_command(size: int) -> str:
     return f"yes \"$(head -c {LINE - 1} /dev/zero | tr '\\0' a)\" | head -c {size}"
 
 
-@contextlib.contextmanager
-def _floor_server(folder: Path, served: Path) -> Iterator[str]:
-    """A bare Starlette app served like the engine: POST /upload streams its body into a file in
-    ``folder``, GET /download answers ``served``."""
+def _floor_app(folder: Path, served: Path) -> Starlette:
+    """A bare Starlette app: POST /upload streams its body into a file in ``folder``, GET
+    /download answers ``served``."""
     stored = folder / "floor.bin"
 
     async def upload(request: Request) -> Response:
@@ -85,7 +87,36 @@ def _floor_server(folder: Path, served: Path) -> Iterator[str]:
         response.chunk_size = CHUNK
         return response
 
-    app = Starlette(routes=[Route("/upload", upload, methods=["POST"]), Route("/download", download)])
+    return Starlette(routes=[Route("/upload", upload, methods=["POST"]), Route("/download", download)])
+
+
+def _serve_floor(folder: Path, served: Path) -> None:
+    """Serves the floor app in this process until killed, printing its port first."""
+    sock = listening_socket("127.0.0.1", 0)
+    print(sock.getsockname()[1], flush=True)
+    config = uvicorn.Config(
+        _floor_app(folder, served), log_level="warning", access_log=False, proxy_headers=False, lifespan="on"
+    )
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+@contextlib.contextmanager
+def _floor_process(folder: Path, served: Path) -> Iterator[str]:
+    """The floor app served like the engine, by a process of its own."""
+    args = [sys.executable, __file__, "--serve-floor", str(folder), str(served)]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        yield f"http://127.0.0.1:{int(proc.stdout.readline())}"
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+@contextlib.contextmanager
+def _floor_server(folder: Path, served: Path) -> Iterator[str]:
+    """The floor app served like the engine, by a thread of this process."""
+    app = _floor_app(folder, served)
     sock = listening_socket("127.0.0.1", 0)
     config = uvicorn.Config(app, log_level="warning", access_log=False, proxy_headers=False, lifespan="on")
     server = uvicorn.Server(config)
@@ -133,6 +164,17 @@ def _agent_floor() -> Iterator[Callable[[str], int]]:
             loop.call_soon_threadsafe(loop.stop)
             thread.join(10)
             loop.close()
+
+
+@contextlib.contextmanager
+def _engine(folder: Path, in_process: bool) -> Iterator[LocalEngine | EngineProcess]:
+    """The engine: a ``LocalEngine`` in this process, or ``runloop-local serve`` in its own."""
+    if in_process:
+        with LocalEngine() as engine:
+            yield engine
+    else:
+        with serve_engine(folder / "engine-data") as process:
+            yield process
 
 
 def _timed(call: Callable[[], object], size: int) -> float:
@@ -198,7 +240,16 @@ def main() -> int:
         choices=("upload", "download", "output"),
         help="measure this kind alone (and skip the memory figure)",
     )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the engine (a LocalEngine) and the floor server in this process",
+    )
+    parser.add_argument("--serve-floor", nargs=2, metavar=("FOLDER", "SERVED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_floor:
+        _serve_floor(Path(args.serve_floor[0]), Path(args.serve_floor[1]))
+        return 0
     size: int = args.mb * 1_000_000
     command = output_command(size)
     best: dict[str, float] = {}
@@ -208,9 +259,11 @@ def main() -> int:
 
     with (
         tempfile.TemporaryDirectory(prefix="transfers-") as tmp,
-        _floor_server(Path(tmp), Path(tmp) / "source.bin") as floor_url,
+        (_floor_server if args.in_process else _floor_process)(
+            Path(tmp), Path(tmp) / "source.bin"
+        ) as floor_url,
         _agent_floor() as agent,
-        LocalEngine() as engine,
+        _engine(Path(tmp), args.in_process) as engine,
         RunloopAPI(base_url=engine.base_url, bearer_token=engine.token) as api,
         RunloopSDK(base_url=engine.base_url, bearer_token=engine.token) as sdk,
         httpx.Client(base_url=floor_url, timeout=120) as bare,
@@ -302,7 +355,10 @@ def main() -> int:
         )
         api.devboxes.shutdown(box.id)
 
-    print(f"transfers benchmark: {args.mb} MB each, best of {args.rounds} rounds, one run")
+    where = "in this process" if args.in_process else "each in a process of its own"
+    print(
+        f"transfers benchmark: {args.mb} MB each, best of {args.rounds} rounds, one run; engine and floor {where}"
+    )
     for name, rate in best.items():
         print(f"  {name:28} {rate:8.1f} MB/s")
     ok = True
