@@ -4,25 +4,39 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import asyncssh
 
+from ..sandbox import Sandbox
 from .rules import login_allowed
 from .session import DevboxSession
 
-if TYPE_CHECKING:
-    from .service import SshService
-
-__all__ = ["listen"]
+__all__ = ["SshHost", "listen"]
 
 log = logging.getLogger("runloop_local")
+
+
+class SshHost(Protocol):
+    """What the server asks of the SSH service (``SshService``; named here to keep imports one way)."""
+
+    def devbox_of_key(self, fingerprint: str) -> tuple[str, str] | None:
+        """The devbox a key opens and its user, or None."""
+        ...
+
+    def sandbox_of(self, devbox_id: str) -> Sandbox:
+        """The running sandbox of a devbox (``ApiError`` when it is not running)."""
+        ...
+
+    def touch(self, devbox_id: str) -> None:
+        """Records activity of a devbox."""
+        ...
 
 
 class _Connection(asyncssh.SSHServer):
     """One client connection: public-key auth only; sessions go to the key's devbox."""
 
-    def __init__(self, service: SshService) -> None:
+    def __init__(self, service: SshHost) -> None:
         self._service = service
         self._devbox_id: str | None = None
 
@@ -54,7 +68,7 @@ class _Connection(asyncssh.SSHServer):
 
 
 async def listen(
-    service: SshService, host_key: asyncssh.SSHKey, host: str, port: int
+    service: SshHost, host_key: asyncssh.SSHKey, host: str, port: int
 ) -> asyncssh.SSHAcceptor:
     """Starts the SSH server of ``service`` on ``host:port`` (0: a free port).
 

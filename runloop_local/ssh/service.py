@@ -105,9 +105,9 @@ class SshService:
         Raises:
             ApiError: 404 unknown devbox; 501 no SSH server (the message says why).
         """
-        rec = self.devboxes.get(devbox_id)
         if self.unavailable is not None or self._acceptor is None:
             raise ApiError(501, f"createDevboxSshKey: {self.unavailable or 'the SSH server is not started'}")
+        rec = self.devboxes.get(devbox_id)
         import asyncssh
 
         key = asyncssh.generate_private_key("ssh-ed25519", comment=devbox_id)
