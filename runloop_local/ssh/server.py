@@ -67,9 +67,7 @@ class _Connection(asyncssh.SSHServer):
         )
 
 
-async def listen(
-    service: SshHost, host_key: asyncssh.SSHKey, host: str, port: int
-) -> asyncssh.SSHAcceptor:
+async def listen(service: SshHost, host_key: asyncssh.SSHKey, host: str, port: int) -> asyncssh.SSHAcceptor:
     """Starts the SSH server of ``service`` on ``host:port`` (0: a free port).
 
     Raises:
