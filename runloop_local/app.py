@@ -39,6 +39,8 @@ from .pty.service import PtyService
 from .secrets import routes as secret_routes
 from .snapshots import routes as snapshot_routes
 from .snapshots.service import SnapshotService
+from .ssh import routes as ssh_routes
+from .ssh.service import SshService
 
 __all__ = ["IMPLEMENTED", "build_app", "implemented_operations"]
 
@@ -51,6 +53,7 @@ IMPLEMENTED: Routes = [
     *secret_routes.ROUTES,
     *object_routes.ROUTES,
     *pty_routes.ROUTES,
+    *ssh_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
 
@@ -115,12 +118,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, str(exc.detail))
 
 
-def build_app(service: DevboxService, token: str) -> EngineASGI:
+def build_app(
+    service: DevboxService, token: str, *, ssh_host: str = "127.0.0.1", ssh_port: int = 0
+) -> EngineASGI:
     """The engine's app, serving ``service`` to clients holding ``token``.
 
     Args:
         service: The devbox service (started and closed with the app's lifespan).
         token: The bearer token every request must carry.
+        ssh_host: Where the SSH server listens (the engine's own address).
+        ssh_port: The SSH server's port; 0 picks a free one (``create_ssh_key`` answers it).
 
     Returns:
         The ASGI app (HTTP straight to the route table; Starlette for the lifespan and
@@ -131,6 +138,7 @@ def build_app(service: DevboxService, token: str) -> EngineASGI:
     objects = service.objects
     blueprints = BlueprintService(service, objects)
     pty = PtyService(service)
+    ssh = SshService(service, ssh_host, ssh_port)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -140,12 +148,14 @@ def build_app(service: DevboxService, token: str) -> EngineASGI:
         blueprints.start()
         objects.start()
         pty.start()
+        await ssh.start()
         # Every record that holds layers is open now: layers none holds (a killed engine's
         # half-taken snapshot, a cut build's steps) go.
         await service.images.collect_garbage()
         try:
             yield
         finally:
+            await ssh.close()
             await pty.stop()
             await blueprints.close()
             objects.close()
@@ -171,6 +181,7 @@ def build_app(service: DevboxService, token: str) -> EngineASGI:
     app.state.secrets = service.secrets
     app.state.objects = objects
     app.state.pty = pty
+    app.state.ssh = ssh
     dispatch = _dispatcher(_table())
     app.router.default = dispatch  # websockets to other paths: a 404 of the same words
     return EngineASGI(app, BearerAuth(dispatch, token=token), handlers)

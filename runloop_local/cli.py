@@ -86,6 +86,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     serve.add_argument(
+        "--ssh-port",
+        type=int,
+        default=0,
+        help="port of the SSH server on the same address (default 0: a free one; create_ssh_key answers it)",
+    )
+    serve.add_argument(
         "--token", default=None, help="bearer token clients must send (default: a fresh random one)"
     )
     serve.add_argument("--data-dir", type=Path, default=None, help="where records and devbox files live")
@@ -223,7 +229,11 @@ def _serve(args: argparse.Namespace) -> int:
     data_dir = args.data_dir or default_data_dir()
     raise_fd_limit()
     service = DevboxService(data_dir, args.isolation, writable_roots=not args.read_only_root)
-    config = server_config(build_app(service, token), tls_cert=args.tls_cert, tls_key=args.tls_key)
+    config = server_config(
+        build_app(service, token, ssh_host=args.host, ssh_port=args.ssh_port),
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+    )
     try:
         config.load()  # reads the certificate: a bad one is an error message, not a traceback
     except (OSError, ssl.SSLError) as exc:

@@ -271,6 +271,9 @@ class DevboxCreateSshKeyView(BaseModel):
     url: str
     """The host url of the Devbox that can be used for SSH."""
 
+    port: Int32 | None = None
+    """The port of the SSH server at `url` (the local engine: its SSH listener; absent: 22)."""
+
 
 class DevboxDownloadFileParameters(BaseModel):
     """The DevboxDownloadFileParameters schema."""

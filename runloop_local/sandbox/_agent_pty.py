@@ -97,8 +97,9 @@ class Terminals:
                     pass
 
     def open(self, term_id: int, payload: bytes) -> None:
-        cols, rows, *env_items = wire.decode_fields(payload)
+        cols, rows, command, *env_items = wire.decode_fields(payload)
         env = {**self.agent.env, **wire.parse_env(env_items)}
+        argv = ["bash", "-c", command] if command else ["bash", "-i"]
         try:
             master, slave = os.openpty()
         except OSError as exc:
@@ -113,7 +114,7 @@ class Terminals:
             self.fail(term_id, f"cannot start bash: {exc.strerror}\r\n")
             return
         if pid == 0:  # the child: never returns
-            self.exec_shell(master, slave, env)
+            self.exec_shell(master, slave, env, argv)
         os.close(slave)
         os.set_blocking(master, False)
         term = Terminal(term_id, pid, master)
@@ -121,8 +122,8 @@ class Terminals:
         self.agent.poll.register(master, select.POLLIN)
         self.agent.send(wire.STARTED, term_id, str(pid).encode())
 
-    def exec_shell(self, master: int, slave: int, env: dict[str, str]) -> None:
-        """In the forked child: makes the slave the controlling terminal and runs ``bash -i``."""
+    def exec_shell(self, master: int, slave: int, env: dict[str, str], argv: list[str]) -> None:
+        """In the forked child: makes the slave the controlling terminal and runs ``argv`` (bash)."""
         try:
             os.close(master)
             os.setsid()
@@ -136,7 +137,7 @@ class Terminals:
             for name in _DEFAULT_SIGNALS:
                 sig.signal(getattr(sig, name), sig.SIG_DFL)
             os.chdir(self.agent.home)
-            os.execve(self.agent.bash, ["bash", "-i"], env)
+            os.execve(self.agent.bash, argv, env)
         except BaseException as exc:
             try:  # noqa: SIM105
                 os.write(2, f"cannot start bash: {exc}\r\n".encode())

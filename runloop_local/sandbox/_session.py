@@ -205,15 +205,23 @@ class AgentSession(asyncio.SubprocessProtocol):
         return execution
 
     async def open_pty(
-        self, *, cols: int, rows: int, on_output: OutputCallback, env: Mapping[str, str] | None = None
+        self,
+        *,
+        cols: int,
+        rows: int,
+        on_output: OutputCallback,
+        env: Mapping[str, str] | None = None,
+        command: str | None = None,
     ) -> Terminal:
-        """Starts ``bash -i`` on a new pseudo-terminal through the agent; see ``PtySandbox.open_pty``.
+        """Starts ``bash -i`` (or ``bash -c command``) on a new pseudo-terminal through the agent.
+
+        See ``PtySandbox.open_pty``.
 
         Raises:
             SandboxError: The sandbox has stopped, the request cannot be encoded, or bash could
                 not start.
         """
-        fields = [str(int(cols)), str(int(rows)), *env_fields(env)]
+        fields = [str(int(cols)), str(int(rows)), text_field(command or "", "the command"), *env_fields(env)]
         term_id = self._next_id
         self._next_id += 1
         terminal = Terminal(self, term_id, on_output)

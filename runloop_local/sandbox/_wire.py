@@ -30,7 +30,8 @@ EXIT = 14  # payload: exit code (ASCII), 128 + N when killed by signal N
 LOG = 15  # payload: a diagnostic message of the agent
 # Terminals (``_agent_pty.py``); the id is a terminal's, from the same counter as executions.
 # The agent answers PTY_OPEN with STARTED (the shell's pid, 0 if it could not start).
-PTY_OPEN = 20  # engine -> agent; payload: cols NUL rows NUL KEY=VALUE NUL ... (bash -i in home)
+PTY_OPEN = 20  # engine -> agent; payload: cols NUL rows NUL command NUL KEY=VALUE NUL ... (in home;
+#   an empty command: bash -i, else bash -c command)
 PTY_INPUT = 21  # engine -> agent; payload: bytes typed into the terminal
 PTY_RESIZE = 22  # engine -> agent; payload: cols NUL rows (TIOCSWINSZ, SIGWINCH follows)
 PTY_SIGNAL = 23  # engine -> agent; payload: signal number (ASCII), to the foreground group

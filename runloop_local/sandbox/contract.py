@@ -207,9 +207,18 @@ class PtySandbox(Sandbox, Protocol):
     """A sandbox that can also open terminals (an optional part of the contract)."""
 
     async def open_pty(
-        self, *, cols: int, rows: int, on_output: OutputCallback, env: Mapping[str, str] | None = None
+        self,
+        *,
+        cols: int,
+        rows: int,
+        on_output: OutputCallback,
+        env: Mapping[str, str] | None = None,
+        command: str | None = None,
     ) -> PtyHandle:
         """Starts ``bash -i`` as the devbox user in its home, on a new pseudo-terminal of ``cols`` x ``rows``.
+
+        With ``command``, ``bash -c command`` instead (what ``ssh -t host command`` runs); the
+        terminal ends when it does.
 
         The slave is the shell's controlling terminal (its own session). What the terminal
         prints is handed to ``on_output`` in order, on the event loop. ``env`` is added to the

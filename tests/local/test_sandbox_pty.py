@@ -106,3 +106,19 @@ async def test_terminals_end_with_their_sandbox(sandbox: PtySandbox) -> None:
     assert not host_processes_with(f"sleep 5{marker}")
     with pytest.raises(SandboxError, match="not running"):
         await open_term(sandbox)
+
+
+async def test_a_terminal_can_run_one_command_and_end_with_its_status(sandbox: PtySandbox) -> None:
+    screen = Screen()
+    term = await sandbox.open_pty(
+        cols=90,
+        rows=20,
+        on_output=screen,
+        env={"TERM": "vt100"},
+        command="tty; stty size; echo $TERM; exit 4",
+    )
+    assert await asyncio.wait_for(term.wait(), TIMEOUT) == 4
+    out = bytes(screen.data)
+    assert b"/dev/pts/" in out
+    assert b"20 90" in out
+    assert b"vt100" in out
