@@ -19,8 +19,9 @@ from ..files.rules import Folders, folders_of
 from ..files.service import write_file_mounts
 from ..http.errors import ApiError
 from ..objects.service import ObjectService
-from ..sandbox.contract import Isolation, RootFs, Sandbox, SandboxError, SandboxSpec
+from ..sandbox.contract import Isolation, ResourceLimits, RootFs, Sandbox, SandboxError, SandboxSpec
 from ..secrets.service import SecretService
+from .limits import LimitsPolicy
 from .mounts import MountError, apply_mounts, install_commands
 from .ports import DevboxHost
 from .records import DevboxRecord
@@ -80,6 +81,11 @@ class BootHost(DevboxHost, Protocol):
         """The secrets devboxes get as environment variables."""
         ...
 
+    @property
+    def limits(self) -> LimitsPolicy:
+        """The resource limits of devboxes' sandboxes."""
+        ...
+
 
 SETUP_LOG_LINES = 1000
 """Most output lines of one launch command kept in the devbox's log."""
@@ -111,9 +117,10 @@ def sandbox_spec(
     isolation: Isolation,
     rootfs: RootFs | None = None,
     secrets: Mapping[str, str] | None = None,
+    limits: ResourceLimits | None = None,
 ) -> SandboxSpec:
     """The sandbox a devbox record asks for (its user from ``launch_parameters.user_parameters``;
-    ``secrets``: the values of its secrets, by environment variable)."""
+    ``secrets``: the values of its secrets, by environment variable; ``limits``: of its size)."""
     username, uid = devbox_user(rec)
     return SandboxSpec(
         devbox_id=rec.id,
@@ -124,6 +131,7 @@ def sandbox_spec(
         isolation=isolation,
         rootfs=rootfs,
         workdir=rec.workdir,
+        limits=limits,
     )
 
 
@@ -152,7 +160,10 @@ async def boot(service: BootHost, live: LiveDevbox, *, resume: bool) -> None:
             secrets = service.secrets.values(rec.secrets)
         except KeyError as exc:
             raise SandboxError(f"cannot start: {exc.args[0]}") from None
-        live.sandbox = await start(sandbox_spec(rec, live.root, service.isolation, rootfs, secrets))
+        limits, notice = service.limits.for_record(rec)
+        service.log(rec.id, notice, level="info" if service.limits.unenforced is None else "warn")
+        spec = sandbox_spec(rec, live.root, service.isolation, rootfs, secrets, limits)
+        live.sandbox = await start(spec)
         if rootfs is not None:  # written through the mounted root, as the devbox sees it
             write_file_mounts(service.folders(rec), mounts)
         if not resume:

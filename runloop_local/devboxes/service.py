@@ -32,6 +32,7 @@ from ..secrets.rules import check_env_map
 from ..secrets.service import SecretService
 from .boot import StartSandbox, boot, devbox_user
 from .create_rules import UNSUPPORTED_CREATE_FIELDS, check_create_params, check_launch_parameters
+from .limits import LimitsPolicy
 from .reaper import Reaper
 from .records import DevboxRecord
 from .rules import ACTIVE_STATUSES, TERMINAL_STATUSES, recovered_status
@@ -77,6 +78,7 @@ class DevboxService(DevboxRecords):
         self.images = ImageService(data_dir, writable_roots=writable_roots and isolation != "none")
         self.images.add_referrer(self._layers_in_use)
         self.secrets = SecretService(data_dir)
+        self.limits = LimitsPolicy(data_dir)
         self.objects = ObjectService(data_dir)
         self.live: dict[str, LiveDevbox] = {}
         self.start_sandbox = start_sandbox
@@ -90,6 +92,7 @@ class DevboxService(DevboxRecords):
     async def start(self) -> None:
         """Recovers records left by a previous engine process and starts the reaper."""
         self.images.start()
+        self.limits.start()
         self.recover()
         self.reaper.start()
 
@@ -124,6 +127,7 @@ class DevboxService(DevboxRecords):
         await self.execs.close_all(None)
         self.store.close()
         self.secrets.close()
+        self.limits.close()
         self._lock.release()
 
     def _write_status(self, rec: DevboxRecord, new: str, now: int, **fields: Any) -> None:

@@ -10,16 +10,17 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from . import _agent, _sudo_client, _wire
+from . import _agent, _sudo_client, _wire, cgroups
 from ._agent_code import AGENT_DIR, agent_code
 from ._bwrap import HOME, base_env, bwrap_args, etc_files, rootfs_bwrap_args
 from ._rootfs import mount_root, unmount_root
 from ._session import AgentSession
 from ._validate import check_spec
-from .contract import Isolation, Sandbox, SandboxError, SandboxSpec
+from .contract import Isolation, ResourceLimits, Sandbox, SandboxError, SandboxSpec
 from .host_scan import scan_host
 
 __all__ = ["choose_isolation", "find_python", "start_sandbox"]
@@ -96,6 +97,20 @@ def _sudo_files(python: str) -> dict[str, bytes]:
     return {f"{SUDO_DIR}/sudo": f"#!{python} -IS\n".encode() + client}
 
 
+def _then(first: Callable[[], None] | None, second: Callable[[], None] | None) -> Callable[[], None] | None:
+    """A hook calling ``first`` and then ``second`` (either may be None)."""
+    if first is None or second is None:
+        return first or second
+
+    def both() -> None:
+        try:
+            first()
+        finally:
+            second()
+
+    return both
+
+
 def _memfd(name: str, content: bytes) -> int:
     fd = os.memfd_create(name, 0)
     os.write(fd, content)
@@ -139,6 +154,21 @@ class _UsernsFds:
                 os.close(fd)
 
 
+def _limited(
+    spec: SandboxSpec, args: list[str], limits: ResourceLimits
+) -> tuple[list[str], cgroups.DevboxCgroups | None]:
+    """``args`` started inside the devbox's new cgroups (or, without cgroups, under ``RLIMIT_DATA``).
+
+    Raises:
+        SandboxError: The cgroups could not be made.
+    """
+    found = cgroups.layout()
+    if isinstance(found, str):
+        return cgroups.wrap_command(args, [], limits.memory_bytes), None
+    made = cgroups.DevboxCgroups.create(found, limits, spec.devbox_id)
+    return cgroups.wrap_command(args, made.procs_files, None), made
+
+
 async def start_sandbox(spec: SandboxSpec) -> Sandbox:
     """Starts a devbox's sandbox and waits until its agent accepts commands.
 
@@ -171,6 +201,7 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
     session = AgentSession(isolation, spec.devbox_id, host_home=None if isolation == "bwrap" else home)
     fds: list[int] = []
     userns: _UsernsFds | None = None
+    limited: cgroups.DevboxCgroups | None = None
     try:
         if isolation == "bwrap":
             assert bwrap is not None
@@ -203,6 +234,9 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
         else:
             args = [python, *_PYTHON_FLAGS, str(_AGENT_FILE)]
             cwd, env = home, {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        if spec.limits is not None:
+            args, limited = _limited(spec, args, spec.limits)
+            session.on_stopped = _then(session.on_stopped, limited.remove if limited else None)
         await asyncio.get_running_loop().subprocess_exec(
             lambda: session,
             *args,
@@ -214,10 +248,14 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
             env=env,
             start_new_session=True,
         )
-    except OSError as exc:
+    except (OSError, SandboxError) as exc:
         if userns is not None:
             userns.close()
         unmount_root(spec)
+        if limited is not None:
+            limited.remove()
+        if isinstance(exc, SandboxError):
+            raise
         raise SandboxError(f"cannot start the sandbox of devbox {spec.devbox_id}: {exc}") from exc
     finally:
         for fd in fds:

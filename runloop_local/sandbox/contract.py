@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
 __all__ = [
+    "ResourceLimits",
     "RootFs",
     "SandboxSpec",
     "ExecHandle",
@@ -71,6 +72,24 @@ class RootFs:
 
 
 @dataclass(frozen=True)
+class ResourceLimits:
+    """What a devbox's processes may use together (enforced by cgroups where the engine can).
+
+    Without cgroups (an engine that is not root) only ``memory_bytes`` is applied, and only per
+    process (``RLIMIT_DATA``); ``cpu_cores`` and ``pids`` are then not enforced.
+    """
+
+    cpu_cores: float
+    """At most this many cores' worth of CPU time per period (a quota, not a reservation)."""
+    memory_bytes: int
+    """Memory of all its processes together; over it the kernel kills one (exit status 137)."""
+    pids: int
+    """Processes and threads at most (a fork bomb stops here)."""
+    scope: str = "runloop-local"
+    """The folder, under the engine's own cgroup, holding this engine's devboxes' cgroups."""
+
+
+@dataclass(frozen=True)
 class SandboxSpec:
     """What a devbox's sandbox is made of."""
 
@@ -93,6 +112,8 @@ class SandboxSpec:
     accounts: bool = True
     """With a writable root: add the user to ``/etc/passwd`` and ``/etc/group``, make its home and
     write ``/etc/hosts``; False leaves the root's files alone (image builds)."""
+    limits: ResourceLimits | None = None
+    """CPU, memory and process limits of the whole sandbox (None: none)."""
 
 
 class ExecHandle(Protocol):

@@ -27,6 +27,7 @@ from runloop_api.types import BlueprintBuildParameters, DevboxCreateParameters
 from runloop_local.app import implemented_operations
 from runloop_local.blueprints.rules import check_build_request
 from runloop_local.devboxes.create_rules import UNSUPPORTED_CREATE_FIELDS, check_create_params
+from runloop_local.devboxes.sizes import check_size
 from runloop_local.http.errors import ApiError
 
 __all__ = ["CHECKS", "EXCLUDED", "FuzzReport", "OperationCounts", "fuzz_schema", "run_fuzz"]
@@ -294,6 +295,8 @@ def fuzz_schema(
             return True
         if response.status_code == 400 and _bad_env_names(case.body):
             return False  # OpenAPI 3.0 cannot say what a map's keys may be
+        if response.status_code == 400 and _bad_size(case.body):
+            return False  # the service documents its size steps in prose, not in the schema
         if operation_id in WAITS and response.status_code in (400, 408):
             return False
         return not (operation_id in REFUSED_BY_STATE and response.status_code == 400)
@@ -360,6 +363,18 @@ def _bad_env_names(body: Any) -> bool:
         return False
     maps = [body.get("environment_variables"), body.get("secrets")]
     return any(isinstance(m, dict) and any(not _ENV_NAME.match(str(k)) for k in m) for m in maps)
+
+
+def _bad_size(body: Any) -> bool:
+    """Whether a create's launch parameters ask for a size off the service's documented steps."""
+    lp = body.get("launch_parameters") if isinstance(body, dict) else None
+    if not isinstance(lp, dict):
+        return False
+    try:
+        check_size({key: value for key, value in lp.items() if value is not None})
+    except ApiError:
+        return True
+    return False
 
 
 def _check_devbox_create(body: dict[str, Any]) -> None:

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""What resource limits cost a devbox's start: create -> running for each size asked for.
+
+Prints create -> running p50 and p95 (``--creates`` devboxes per row, one after another, each
+shut down after) for a devbox that asks for no size (the default, SMALL) and for ``X_SMALL``,
+and how the engine enforces them (cgroup v1 / v2, or why not). Run it on a checkout before
+resource limits (``PYTHONPATH=<old checkout> python bench/limits.py``) for the figures without
+limits: an engine that ignores sizes gives the same rows.
+
+Usage: python bench/limits.py [--creates N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from typing import Any
+
+from runloop_api import RunloopAPI
+from runloop_local import LocalEngine
+
+
+def _percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def _create_running(api: RunloopAPI, launch: dict[str, Any] | None) -> float:
+    started = time.perf_counter()
+    view = api.devboxes.create(launch_parameters=launch)
+    running = api.devboxes.wait_for_status(view.id, statuses=["running", "failure"], timeout_seconds=30)
+    elapsed = (time.perf_counter() - started) * 1000
+    if running.status != "running":
+        raise SystemExit(f"devbox {view.id} ended {running.status}: {running.failure_reason}")
+    api.devboxes.shutdown(view.id)
+    return elapsed
+
+
+def main() -> None:
+    """Runs the benchmark and prints its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--creates", type=int, default=30)
+    args = parser.parse_args()
+    try:
+        from runloop_local.sandbox import cgroups
+
+        found = cgroups.layout()
+        how = found if isinstance(found, str) else f"cgroup v{found.version}"
+    except ImportError:
+        how = "no resource limits (a checkout before them)"
+    with (
+        LocalEngine() as engine,
+        RunloopAPI(base_url=engine.base_url, bearer_token=engine.token) as api,
+    ):
+        _create_running(api, None)  # warm-up
+        rows = {"default (SMALL)": None, "X_SMALL": {"resource_size_request": "X_SMALL"}}
+        print(f"devbox resource limits: {how}")
+        for name, launch in rows.items():
+            samples = [_create_running(api, launch) for _ in range(args.creates)]
+            print(
+                f"create -> running, {name:16s} p50 {statistics.median(samples):6.1f} ms"
+                f"   p95 {_percentile(samples, 0.95):6.1f} ms   (n={len(samples)})"
+            )
+
+
+if __name__ == "__main__":
+    main()
