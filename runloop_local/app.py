@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -33,6 +34,8 @@ from .http.idempotency import Idempotency
 from .http.requests import Endpoint, Routes
 from .http.routing import MethodNotAllowed, RouteTable
 from .http.spec_operations import SPEC_OPERATIONS
+from .network.rules import host_capability_notes
+from .network_policies import routes as network_policy_routes
 from .objects import routes as object_routes
 from .pty import routes as pty_routes
 from .pty.service import PtyService
@@ -41,6 +44,8 @@ from .snapshots import routes as snapshot_routes
 from .snapshots.service import SnapshotService
 
 __all__ = ["IMPLEMENTED", "build_app", "implemented_operations"]
+
+log = logging.getLogger("runloop_local")
 
 IMPLEMENTED: Routes = [
     *devbox_routes.ROUTES,
@@ -51,6 +56,7 @@ IMPLEMENTED: Routes = [
     *secret_routes.ROUTES,
     *object_routes.ROUTES,
     *pty_routes.ROUTES,
+    *network_policy_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
 
@@ -135,6 +141,8 @@ def build_app(service: DevboxService, token: str) -> EngineASGI:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.start()
+        for note in host_capability_notes(service.network_policies.capabilities):
+            log.warning("%s", note)
         app.state.idempotency = Idempotency(service.data_dir / "engine.sqlite3")
         snapshots.start()
         blueprints.start()
@@ -169,6 +177,7 @@ def build_app(service: DevboxService, token: str) -> EngineASGI:
     app.state.snapshots = snapshots
     app.state.blueprints = blueprints
     app.state.secrets = service.secrets
+    app.state.network_policies = service.network_policies
     app.state.objects = objects
     app.state.pty = pty
     dispatch = _dispatcher(_table())

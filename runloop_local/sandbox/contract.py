@@ -93,6 +93,9 @@ class SandboxSpec:
     accounts: bool = True
     """With a writable root: add the user to ``/etc/passwd`` and ``/etc/group``, make its home and
     write ``/etc/hosts``; False leaves the root's files alone (image builds)."""
+    netns: str | None = None
+    """A network namespace to run in (``/proc/<pid>/ns/net``, made and owned by the engine, so
+    root in the devbox cannot change its filter); None: the host's network. Needs bubblewrap."""
 
 
 class ExecHandle(Protocol):
