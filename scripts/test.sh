@@ -5,12 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the engine uses: bubblewrap (sandboxes) and mmdebstrap (FROM debian:<suite>);
-# node and npm run the official TypeScript client against it (tests/local/test_typescript_client.py).
+# node and npm run the official TypeScript client against it (tests/local/test_typescript_client.py);
+# pasta (passt) and nft (nftables) connect and filter devboxes with a CIDR network policy.
 missing=()
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v pasta >/dev/null 2>&1 || missing+=(passt)
+command -v nft >/dev/null 2>&1 || missing+=(nftables)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "== installing ${missing[*]} (apt)"
