@@ -44,7 +44,7 @@ def check_hostnames(hostnames: Sequence[str], field: str = "allowed_hostnames") 
         labels = host.split(".")
         if labels[0] == "*":
             labels = labels[1:]
-        if host == "*" or (labels and len(host) <= 253 and all(_HOST_LABEL.match(label) for label in labels)):
+        if host == "*" or (labels and all(_HOST_LABEL.match(label) for label in labels)):
             out.append(host)
             continue
         raise bad_request(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import shlex
 import shutil
 import socket
 import threading
@@ -64,7 +65,7 @@ def _run(api: RunloopAPI, devbox_id: str, command: str) -> tuple[int, str]:
 
 def _connect(api: RunloopAPI, devbox_id: str, host: str, port: int) -> tuple[str, float]:
     """Connects from inside the devbox: ('connected' or the error's name, seconds it took)."""
-    code, out = _run(api, devbox_id, f"python3 -c '{_CONNECT}' {host} {port}")
+    code, out = _run(api, devbox_id, f"python3 -c {shlex.quote(_CONNECT)} {host} {port}")
     assert code == 0, out
     what, seconds = out.split()
     return what, float(seconds)
@@ -199,25 +200,23 @@ def test_deny_all_fails_fast_and_loopback_stays_inside(
     code, out = _run(api, box.id, "sudo nft flush ruleset")
     assert code != 0 and "not permitted" in out
     # Its own loopback works, and the engine reaches a server there without any host port.
-    _run(api, box.id, "nohup python3 -m http.server 8000 --bind 127.0.0.1 >/dev/null 2>&1 &")
+    inner = _free_host_port()
+    _run(api, box.id, f"nohup python3 -m http.server {inner} --bind 127.0.0.1 >/dev/null 2>&1 &")
     netns_pid = engine.netns_pid(box.id)
     assert isinstance(netns_pid, int)
-    assert _wait_http(netns_pid, 8000).startswith(b"HTTP/1.0 200")
-    assert _curl(api, box.id, "http://127.0.0.1:8000/") == "200"
-    with pytest.raises(ConnectionRefusedError):
-        asyncio.run(connect_devbox_port(None, 8000) if _host_port_free(8000) else _refused())
+    assert _wait_http(netns_pid, inner).startswith(b"HTTP/1.0 200")
+    assert _curl(api, box.id, f"http://127.0.0.1:{inner}/") == "200"
+    with pytest.raises(ConnectionRefusedError):  # not on the host's loopback
+        asyncio.run(connect_devbox_port(None, inner))
     api.devboxes.shutdown(box.id)
     with pytest.raises(OSError):  # the namespace's holder ended with the devbox
-        asyncio.run(connect_devbox_port(netns_pid, 8000))
+        asyncio.run(connect_devbox_port(netns_pid, inner))
 
 
-async def _refused() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    raise ConnectionRefusedError
-
-
-def _host_port_free(port: int) -> bool:
+def _free_host_port() -> int:
     with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def _wait_http(netns_pid: int | None, port: int) -> bytes:
@@ -284,7 +283,9 @@ def test_allow_all_shares_the_host_network(
     policy = api.network_policies.create(name=_name(), allow_all=True, allowed_hostnames=["ignored.example"])
     box = _with_policy(new_devbox, policy.id)
     assert _curl(api, box.id, f"http://127.0.0.1:{port}/") == "200"
+    assert _connect(api, box.id, "127.0.0.1", port)[0] == "connected"
     assert engine.netns_pid(box.id) is None
+    assert _wait_http(None, port).startswith(b"HTTP/1.0 200")  # reach.py's host case
     with pytest.raises(BadRequestError, match="in use"):
         api.network_policies.delete(policy.id)
     api.devboxes.shutdown(box.id)
