@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -33,6 +34,8 @@ from .http.idempotency import Idempotency
 from .http.requests import Endpoint, Routes
 from .http.routing import MethodNotAllowed, RouteTable
 from .http.spec_operations import SPEC_OPERATIONS
+from .network.rules import host_capability_notes
+from .network_policies import routes as network_policy_routes
 from .objects import routes as object_routes
 from .pty import routes as pty_routes
 from .pty.service import PtyService
@@ -44,6 +47,8 @@ from .ssh.service import SshService
 
 __all__ = ["IMPLEMENTED", "build_app", "implemented_operations"]
 
+log = logging.getLogger("runloop_local")
+
 IMPLEMENTED: Routes = [
     *devbox_routes.ROUTES,
     *execution_routes.ROUTES,
@@ -54,6 +59,7 @@ IMPLEMENTED: Routes = [
     *object_routes.ROUTES,
     *pty_routes.ROUTES,
     *ssh_routes.ROUTES,
+    *network_policy_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
 
@@ -143,6 +149,8 @@ def build_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.start()
+        for note in host_capability_notes(service.network_policies.capabilities):
+            log.warning("%s", note)
         app.state.idempotency = Idempotency(service.data_dir / "engine.sqlite3")
         snapshots.start()
         blueprints.start()
@@ -179,6 +187,7 @@ def build_app(
     app.state.snapshots = snapshots
     app.state.blueprints = blueprints
     app.state.secrets = service.secrets
+    app.state.network_policies = service.network_policies
     app.state.objects = objects
     app.state.pty = pty
     app.state.ssh = ssh

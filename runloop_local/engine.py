@@ -169,6 +169,20 @@ class LocalEngine:
         images = self._service.images
         return None if images.base is not None else images.unavailable or "not set up"
 
+    def netns_pid(self, devbox_id: str) -> int | None:
+        """The process holding a running devbox's network namespace (None: it shares the host's).
+
+        Pass it to :func:`runloop_local.network.reach.connect_devbox_port` to reach a port of the
+        devbox from this process.
+
+        Raises:
+            RuntimeError: The engine is not started.
+            runloop_local.http.errors.ApiError: The devbox is unknown or not running.
+        """
+        if self._service is None or self._server is None:
+            raise RuntimeError("the engine is not started")
+        return self._service.netns_pid(devbox_id)
+
     def start(self) -> LocalEngine:
         """Starts the server and returns once it accepts requests.
 

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # System packages the engine uses: bubblewrap (sandboxes) and mmdebstrap (FROM debian:<suite>);
 # node and npm run the official TypeScript client against it (tests/local/test_typescript_client.py);
 # openssh-client (ssh, scp) and openssh-sftp-server (what scp and sftp reach in a devbox) for SSH.
+# pasta (passt) and nft (nftables) connect and filter devboxes with a CIDR network policy.
 missing=()
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
@@ -14,6 +15,8 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 [ -x /usr/lib/openssh/sftp-server ] || [ -x /usr/libexec/openssh/sftp-server ] || missing+=(openssh-sftp-server)
+command -v pasta >/dev/null 2>&1 || missing+=(passt)
+command -v nft >/dev/null 2>&1 || missing+=(nftables)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "== installing ${missing[*]} (apt)"

@@ -18,6 +18,8 @@ from ..executions.service import ExecutionService
 from ..files.rules import Folders, folders_of
 from ..files.service import write_file_mounts
 from ..http.errors import ApiError
+from ..network.devbox_network import DevboxNetwork, NetworkUnavailable
+from ..network_policies.service import NetworkPolicyService
 from ..objects.service import ObjectService
 from ..sandbox.contract import Isolation, ResourceLimits, RootFs, Sandbox, SandboxError, SandboxSpec
 from ..secrets.service import SecretService
@@ -86,6 +88,11 @@ class BootHost(DevboxHost, Protocol):
         """The resource limits of devboxes' sandboxes."""
         ...
 
+    @property
+    def network_policies(self) -> NetworkPolicyService:
+        """The network policies devboxes start with."""
+        ...
+
 
 SETUP_LOG_LINES = 1000
 """Most output lines of one launch command kept in the devbox's log."""
@@ -118,20 +125,28 @@ def sandbox_spec(
     rootfs: RootFs | None = None,
     secrets: Mapping[str, str] | None = None,
     limits: ResourceLimits | None = None,
+    network: DevboxNetwork | None = None,
 ) -> SandboxSpec:
     """The sandbox a devbox record asks for (its user from ``launch_parameters.user_parameters``;
-    ``secrets``: the values of its secrets, by environment variable; ``limits``: of its size)."""
+    ``secrets``: the values of its secrets, by environment variable; ``limits``: of its size;
+    ``network``: its namespace and the proxy variables its policy needs)."""
     username, uid = devbox_user(rec)
     return SandboxSpec(
         devbox_id=rec.id,
         root=root,
-        env={**rec.image_env, **rec.environment_variables, **(secrets or {})},
+        env={
+            **rec.image_env,
+            **(network.env if network else {}),
+            **rec.environment_variables,
+            **(secrets or {}),
+        },
         username=username,
         uid=uid,
         isolation=isolation,
         rootfs=rootfs,
         workdir=rec.workdir,
         limits=limits,
+        netns=network.netns if network else None,
     )
 
 
@@ -162,14 +177,15 @@ async def boot(service: BootHost, live: LiveDevbox, *, resume: bool) -> None:
             raise SandboxError(f"cannot start: {exc.args[0]}") from None
         limits, notice = service.limits.for_record(rec)
         service.log(rec.id, notice, level="info" if service.limits.unenforced is None else "warn")
-        spec = sandbox_spec(rec, live.root, service.isolation, rootfs, secrets, limits)
+        live.network = await open_network(service, rec)
+        spec = sandbox_spec(rec, live.root, service.isolation, rootfs, secrets, limits, live.network)
         live.sandbox = await start(spec)
         if rootfs is not None:  # written through the mounted root, as the devbox sees it
             write_file_mounts(service.folders(rec), mounts)
         if not resume:
             await apply_mounts(rec.mounts, service.folders(rec), service.objects)
-    except (SandboxError, OSError, ApiError, RuntimeError, MountError) as exc:
-        if live.sandbox is not None:
+    except (SandboxError, OSError, ApiError, RuntimeError, MountError, NetworkUnavailable) as exc:
+        if live.sandbox is not None or live.network is not None:
             await service.stop_live(live)
         log.warning("devbox %s failed to start: %s", rec.id, exc)
         what = "a mount failed" if isinstance(exc, MountError) else "the sandbox could not start"
@@ -190,6 +206,25 @@ async def boot(service: BootHost, live: LiveDevbox, *, resume: bool) -> None:
             await service.execs.start(rec.id, rec.entrypoint, source="entrypoint")
         except ApiError as exc:
             service.log(rec.id, f"the entrypoint could not start: {exc.message}", level="error")
+
+
+async def open_network(service: BootHost, rec: DevboxRecord) -> DevboxNetwork | None:
+    """The network of a devbox with a policy (read at each start: an update applies at the next).
+
+    Raises:
+        NetworkUnavailable: The policy was deleted, or cannot be enforced here.
+    """
+    policy_id = rec.launch_parameters.get("network_policy_id")
+    if not policy_id:
+        return None
+    try:
+        egress = service.network_policies.egress_of(policy_id)
+    except KeyError as exc:
+        raise NetworkUnavailable(f"cannot start: {exc.args[0]}") from None
+    network = await DevboxNetwork.open(egress, service.network_policies.capabilities)
+    if network.netns is None:  # allow-all: the host's network, nothing to hold
+        return None
+    return network
 
 
 async def _run_launch_commands(service: BootHost, live: LiveDevbox, rec: DevboxRecord) -> bool:

@@ -25,6 +25,8 @@ from ..executions.service import ExecutionService
 from ..files.rules import Folders, folders_of
 from ..http.errors import ApiError, bad_request
 from ..images.service import ImageService
+from ..network.devbox_network import probe_capabilities
+from ..network_policies.service import NetworkPolicyService
 from ..objects.service import ObjectService
 from ..sandbox.contract import Isolation, RootFs
 from ..sandbox.mounts import unmount
@@ -80,6 +82,9 @@ class DevboxService(DevboxRecords):
         self.secrets = SecretService(data_dir)
         self.limits = LimitsPolicy(data_dir)
         self.objects = ObjectService(data_dir)
+        sandboxed = isolation != "none" and shutil.which("bwrap") is not None
+        self.network_policies = NetworkPolicyService(data_dir, probe_capabilities(sandboxed))
+        self.network_policies.add_referrer(self._policies_in_use)
         self.live: dict[str, LiveDevbox] = {}
         self.start_sandbox = start_sandbox
         self.reaper = Reaper(self, reaper_interval)
@@ -128,6 +133,7 @@ class DevboxService(DevboxRecords):
         self.store.close()
         self.secrets.close()
         self.limits.close()
+        self.network_policies.close()
         self._lock.release()
 
     def _write_status(self, rec: DevboxRecord, new: str, now: int, **fields: Any) -> None:
@@ -175,6 +181,26 @@ class DevboxService(DevboxRecords):
         if not rec.rootfs:
             return None
         return self.images.root_of(self.data_dir / "devboxes" / rec.id, rec.layers, host_base=rec.host_base)
+
+    def netns_pid(self, id: str) -> int | None:
+        """The process holding a running devbox's network namespace, for ``network.reach``.
+
+        Returns:
+            Its pid, or None when the devbox shares the host's network.
+
+        Raises:
+            ApiError: 404 unknown; 400 not running.
+        """
+        return self.running_live(id, "reach a port of").netns_pid
+
+    def _policies_in_use(self) -> set[str]:
+        """The network policies of devboxes that have not ended."""
+        statuses = frozenset(ACTIVE_STATUSES | {"suspended"})
+        found = (
+            rec.launch_parameters.get("network_policy_id")
+            for rec in self.store.devboxes_with_status(statuses)
+        )
+        return {id for id in found if id}
 
     def _layers_in_use(self) -> set[str]:
         """Layers of devboxes whose files are kept (every status but shutdown)."""
@@ -226,6 +252,8 @@ class DevboxService(DevboxRecords):
                         f"invalid field `mounts[{n}].object_id`: object {obj.id} is {obj.state}: complete its upload first"
                     )
         lp = params.launch_parameters
+        if lp is not None and lp.network_policy_id:
+            self.network_policies.check_usable(lp.network_policy_id, "launch_parameters.network_policy_id")
         now = now_ms()
         rec = DevboxRecord(
             id=new_id("dbx"),
@@ -271,6 +299,9 @@ class DevboxService(DevboxRecords):
                 await sandbox.stop()
             except Exception as exc:
                 log.warning("stopping the sandbox of %s failed: %s", live.id, exc)
+        network, live.network = live.network, None
+        if network is not None:  # after the sandbox: nothing of the devbox is left in the namespace
+            await network.close()
         await self.execs.close_all(live)
 
     async def shutdown(self, id: str, reason: str = "api_shutdown") -> DevboxRecord:

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..db.clock import now_ms
 from ..db.notifier import Notifier
 from ..devboxes.store import Store
+from ..network.devbox_network import DevboxNetwork
 from ..sandbox.contract import ExecHandle, Sandbox
 from .records import ExecutionRecord
 
@@ -168,6 +169,13 @@ class LiveDevbox:
     executions: dict[str, LiveExecution] = field(default_factory=dict)
     last_activity_ms: int = field(default_factory=now_ms)
     entrypoint_id: str | None = None
+    network: DevboxNetwork | None = None
+    """Its network namespace, filter and proxy when its policy restricts egress (None: the host's)."""
+
+    @property
+    def netns_pid(self) -> int | None:
+        """The process holding its network namespace (None: it shares the host's network)."""
+        return self.network.netns_pid if self.network is not None else None
 
     @property
     def busy(self) -> bool:

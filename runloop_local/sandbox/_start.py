@@ -192,6 +192,8 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
         raise SandboxError(
             f"cannot create the folders of devbox {spec.devbox_id} under {root}: {exc}"
         ) from exc
+    if spec.netns is not None and isolation != "bwrap":
+        raise SandboxError("a network namespace needs bubblewrap: install it (`apt-get install bubblewrap`)")
     if spec.rootfs is not None and isolation != "bwrap":
         raise SandboxError("a writable root needs bubblewrap: install it (`apt-get install bubblewrap`)")
     python, extra = find_python(isolation == "bwrap")
@@ -230,6 +232,8 @@ async def start_sandbox(spec: SandboxSpec) -> Sandbox:
                 args = bwrap_args(
                     spec, scan_host(extra), bwrap=bwrap, root=str(root), data_fds=data_fds, command=agent
                 )
+            if spec.netns is not None:  # bwrap then makes its namespaces inside that network
+                args = ["nsenter", f"--net={spec.netns}", "--", *args]
             cwd, env = None, None
         else:
             args = [python, *_PYTHON_FLAGS, str(_AGENT_FILE)]

@@ -114,6 +114,9 @@ class SandboxSpec:
     write ``/etc/hosts``; False leaves the root's files alone (image builds)."""
     limits: ResourceLimits | None = None
     """CPU, memory and process limits of the whole sandbox (None: none)."""
+    netns: str | None = None
+    """A network namespace to run in (``/proc/<pid>/ns/net``, made and owned by the engine, so
+    root in the devbox cannot change its filter); None: the host's network. Needs bubblewrap."""
 
 
 class ExecHandle(Protocol):

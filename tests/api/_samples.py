@@ -77,8 +77,8 @@ class SampleBuilder:
         if schema.get("format") == "binary":
             return b"sample-bytes"
         pattern = schema.get("pattern")
-        candidates = [f"{name}-sample", "7", f"obj_{name}"]
-        # The first sample the schema's pattern (a digits-only or an id-prefix one) accepts.
+        candidates = [f"{name}-sample", "7", f"obj_{name}", "10.0.0.0/8"]
+        # The first sample the schema's pattern (a digits-only, an id-prefix or a CIDR one) accepts.
         return next((c for c in candidates if pattern is None or re.search(pattern, c)), candidates[0])
 
     def _object(self, schema: Schema, depth: int) -> dict[str, Any]:
