@@ -39,6 +39,8 @@ from .pty.service import PtyService
 from .secrets import routes as secret_routes
 from .snapshots import routes as snapshot_routes
 from .snapshots.service import SnapshotService
+from .tunnels import routes as tunnel_routes
+from .tunnels.service import TunnelService
 
 __all__ = ["IMPLEMENTED", "build_app", "implemented_operations"]
 
@@ -51,6 +53,7 @@ IMPLEMENTED: Routes = [
     *secret_routes.ROUTES,
     *object_routes.ROUTES,
     *pty_routes.ROUTES,
+    *tunnel_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
 
@@ -81,6 +84,7 @@ def _table() -> RouteTable[Endpoint]:
     table.update(
         {(m, p): e for m, p, e in object_routes.SIGNED_ROUTES}
     )  # presigned object URLs, not in the spec
+    table.update({(m, p): e for m, p, e in tunnel_routes.LOCAL_ROUTES})  # the engine's own
     return RouteTable((m, p, e) for (m, p), e in table.items())
 
 
@@ -115,12 +119,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, str(exc.detail))
 
 
-def build_app(service: DevboxService, token: str) -> EngineASGI:
+def build_app(service: DevboxService, token: str, *, host: str = "127.0.0.1") -> EngineASGI:
     """The engine's app, serving ``service`` to clients holding ``token``.
 
     Args:
         service: The devbox service (started and closed with the app's lifespan).
         token: The bearer token every request must carry.
+        host: The address the engine listens on (tunnel ports bind it too).
 
     Returns:
         The ASGI app (HTTP straight to the route table; Starlette for the lifespan and
@@ -131,6 +136,7 @@ def build_app(service: DevboxService, token: str) -> EngineASGI:
     objects = service.objects
     blueprints = BlueprintService(service, objects)
     pty = PtyService(service)
+    tunnels = TunnelService(service, host)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -140,12 +146,14 @@ def build_app(service: DevboxService, token: str) -> EngineASGI:
         blueprints.start()
         objects.start()
         pty.start()
+        tunnels.start()
         # Every record that holds layers is open now: layers none holds (a killed engine's
         # half-taken snapshot, a cut build's steps) go.
         await service.images.collect_garbage()
         try:
             yield
         finally:
+            await tunnels.close()
             await pty.stop()
             await blueprints.close()
             objects.close()
@@ -171,6 +179,7 @@ def build_app(service: DevboxService, token: str) -> EngineASGI:
     app.state.secrets = service.secrets
     app.state.objects = objects
     app.state.pty = pty
+    app.state.tunnels = tunnels
     dispatch = _dispatcher(_table())
     app.router.default = dispatch  # websockets to other paths: a 404 of the same words
     return EngineASGI(app, BearerAuth(dispatch, token=token), handlers)

@@ -1,0 +1,1 @@
+"""Devbox networking: how the engine reaches a port inside a devbox."""
