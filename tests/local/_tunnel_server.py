@@ -23,6 +23,7 @@ PATTERN = bytes(range(256)) * 256  # 64 KiB
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # the head and the body are written apart: no 40 ms delayed ACK
 
     def log_message(self, format: str, *args: object) -> None:
         pass
