@@ -25,7 +25,7 @@ import socket
 import statistics
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -107,51 +107,60 @@ def websocket_times(base: str, count: int) -> list[float]:
     return times
 
 
-def best(rounds: int, measure: Callable[[], float]) -> float:
-    return max(measure() for _ in range(rounds))
-
-
 def pct(times: list[float], q: float) -> float:
     return sorted(times)[min(len(times) - 1, int(q * len(times)))] * 1000
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--mb", type=int, default=300, help="MB per transfer (default 300)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per throughput figure (default 3)")
     parser.add_argument("--requests", type=int, default=1000, help="round trips per latency figure")
     args = parser.parse_args()
     size = args.mb * 1_000_000
 
-    with LocalEngine() as engine, RunloopSDK(base_url=engine.base_url, bearer_token=engine.token) as sdk:
-        with sdk.devbox.create(name="bench-tunnel", tunnel={}) as devbox:
-            direct, tunnel = start_server(devbox)
-            print(f"devbox server direct at {direct}, through the tunnel at {tunnel}\n")
-            rows: list[tuple[str, str, str, str]] = []
-            for name, measure in (("download", download), ("upload", upload)):
-                floor = through = 0.0
-                for _ in range(args.rounds):  # in turns: a loaded machine slows both alike
-                    floor = max(floor, measure(direct, size))
-                    through = max(through, measure(tunnel, size))
-                rows.append(
-                    (f"{name} of {args.mb} MB", f"{floor:,.0f} MB/s", f"{through:,.0f} MB/s", f"{through / floor:.2f}x")
+    with (
+        LocalEngine() as engine,
+        RunloopSDK(base_url=engine.base_url, bearer_token=engine.token) as sdk,
+        sdk.devbox.create(name="bench-tunnel", tunnel={}) as devbox,
+    ):
+        direct, tunnel = start_server(devbox)
+        print(f"devbox server direct at {direct}, through the tunnel at {tunnel}\n")
+        rows: list[tuple[str, str, str, str]] = []
+        for name, measure in (("download", download), ("upload", upload)):
+            floor = through = 0.0
+            for _ in range(args.rounds):  # in turns: a loaded machine slows both alike
+                floor = max(floor, measure(direct, size))
+                through = max(through, measure(tunnel, size))
+            rows.append(
+                (
+                    f"{name} of {args.mb} MB",
+                    f"{floor:,.0f} MB/s",
+                    f"{through:,.0f} MB/s",
+                    f"{through / floor:.2f}x",
                 )
-            for name, timing in (("GET /headers round trip", request_times), ("websocket echo", websocket_times)):
-                floor_t = timing(direct, args.requests)
-                tunnel_t = timing(tunnel, args.requests)
-                rows.append(
-                    (
-                        f"{name} p50 / p99",
-                        f"{pct(floor_t, 0.5):.2f} / {pct(floor_t, 0.99):.2f} ms",
-                        f"{pct(tunnel_t, 0.5):.2f} / {pct(tunnel_t, 0.99):.2f} ms",
-                        f"{statistics.median(tunnel_t) / statistics.median(floor_t):.2f}x",
-                    )
+            )
+        for name, timing in (
+            ("GET /headers round trip", request_times),
+            ("websocket echo", websocket_times),
+        ):
+            floor_t = timing(direct, args.requests)
+            tunnel_t = timing(tunnel, args.requests)
+            rows.append(
+                (
+                    f"{name} p50 / p99",
+                    f"{pct(floor_t, 0.5):.2f} / {pct(floor_t, 0.99):.2f} ms",
+                    f"{pct(tunnel_t, 0.5):.2f} / {pct(tunnel_t, 0.99):.2f} ms",
+                    f"{statistics.median(tunnel_t) / statistics.median(floor_t):.2f}x",
                 )
-            tracemalloc.start()
-            download(tunnel, size)
-            upload(tunnel, size)
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
+            )
+        tracemalloc.start()
+        download(tunnel, size)
+        upload(tunnel, size)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
 
     width = max(len(r[0]) for r in rows)
     print(f"{'':{width}}  {'direct':>22}  {'through the tunnel':>22}  ratio")

@@ -65,7 +65,9 @@ def test_forwarded_headers_keep_the_host_and_drop_the_connection_and_the_token()
         (b"x-forwarded-proto", b"http"),
     ]
     # Another credential is the application's.
-    assert (b"Authorization", b"Bearer other") in forwarded_headers(AUTH, [(b"Authorization", b"Bearer other")], "h")
+    assert (b"Authorization", b"Bearer other") in forwarded_headers(
+        AUTH, [(b"Authorization", b"Bearer other")], "h"
+    )
 
 
 def test_an_upgrade_keeps_its_connection_and_upgrade_headers() -> None:

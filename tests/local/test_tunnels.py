@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
 from runloop_api import BadRequestError, RunloopAPI
@@ -121,7 +121,9 @@ def test_an_authenticated_tunnel_wants_its_token(sdk: RunloopSDK) -> None:
         with pytest.raises(InvalidStatus) as denied:
             ws_connect(ws_url, open_timeout=10)
         assert denied.value.response.status_code == 401
-        with ws_connect(ws_url, additional_headers={"X-Runloop-Tunnel-Authorization": f"Bearer {token}"}) as ws:
+        with ws_connect(
+            ws_url, additional_headers={"X-Runloop-Tunnel-Authorization": f"Bearer {token}"}
+        ) as ws:
             ws.send("authorized")
             assert ws.recv(timeout=10) == "authorized"
 
@@ -133,7 +135,7 @@ def test_remove_tunnel_closes_its_ports(sdk: RunloopSDK) -> None:
             assert kept.get("/headers").status_code == 200
             with ws_connect(url.replace("http://", "ws://") + "/ws") as ws:
                 devbox.net.remove_tunnel()
-                with pytest.raises(Exception):  # the open websocket is closed too
+                with pytest.raises(ConnectionClosed):  # the open websocket is closed too
                     ws.send("x")
                     ws.recv(timeout=10)
             with pytest.raises(httpx.TransportError):
