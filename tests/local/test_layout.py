@@ -10,7 +10,7 @@ import runloop_local
 
 ROOT = Path(runloop_local.__file__).parent
 PACKAGE = "runloop_local"
-DOMAINS = ("devboxes", "executions", "files", "snapshots", "objects", "pty")
+DOMAINS = ("devboxes", "executions", "files", "snapshots", "objects", "pty", "tunnels")
 SHELL = {"__init__", "__main__", "app", "cli", "engine"}
 
 
