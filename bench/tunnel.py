@@ -4,14 +4,15 @@
 A devbox runs the tunnel tests' server (``tests/local/_tunnel_server.py``: stdlib
 ``ThreadingHTTPServer``, HTTP/1.1 keep-alive, a hand-written websocket echo). Devboxes share
 the host's network here, so the same server is reached both through its tunnel URL and directly
-at ``127.0.0.1:{port}``, by the same httpx / websockets clients. Prints:
+at ``127.0.0.1:{port}``, by the same httpx / websockets clients, which run in a process of
+their own (the engine runs in this one, so it does not share its interpreter with them). Prints:
 
 - download: ``GET /big?n=`` of ``--mb`` MB read with ``iter_raw`` (MB/s, 10^6 bytes a second);
 - upload: ``POST /digest`` of ``--mb`` MB sent chunked from a generator (the server hashes it);
 - request round trip: p50 / p99 of ``GET /headers`` on one kept-alive connection;
 - websocket round trip: p50 / p99 of a 100-byte echo;
-- the peak of memory Python allocated in this process (tracemalloc; the engine runs here)
-  while ``--mb`` MB passed through the tunnel: bodies stream, none is held whole.
+- the peak of memory Python allocated in this process (tracemalloc: the engine) while ``--mb``
+  MB went down and ``--mb`` MB up through the tunnel: bodies stream, none is held whole.
 
 Each throughput is the best of ``--rounds`` rounds, direct and tunnel taken in turns.
 
@@ -21,11 +22,13 @@ Usage: python bench/tunnel.py [--mb MB] [--rounds N] [--requests N]
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import socket
 import statistics
 import time
 import tracemalloc
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -122,6 +125,7 @@ def main() -> None:
     size = args.mb * 1_000_000
 
     with (
+        ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as client,
         LocalEngine() as engine,
         RunloopSDK(base_url=engine.base_url, bearer_token=engine.token) as sdk,
         sdk.devbox.create(name="bench-tunnel", tunnel={}) as devbox,
@@ -132,8 +136,8 @@ def main() -> None:
         for name, measure in (("download", download), ("upload", upload)):
             floor = through = 0.0
             for _ in range(args.rounds):  # in turns: a loaded machine slows both alike
-                floor = max(floor, measure(direct, size))
-                through = max(through, measure(tunnel, size))
+                floor = max(floor, client.submit(measure, direct, size).result())
+                through = max(through, client.submit(measure, tunnel, size).result())
             rows.append(
                 (
                     f"{name} of {args.mb} MB",
@@ -146,8 +150,8 @@ def main() -> None:
             ("GET /headers round trip", request_times),
             ("websocket echo", websocket_times),
         ):
-            floor_t = timing(direct, args.requests)
-            tunnel_t = timing(tunnel, args.requests)
+            floor_t = client.submit(timing, direct, args.requests).result()
+            tunnel_t = client.submit(timing, tunnel, args.requests).result()
             rows.append(
                 (
                     f"{name} p50 / p99",
@@ -157,8 +161,8 @@ def main() -> None:
                 )
             )
         tracemalloc.start()
-        download(tunnel, size)
-        upload(tunnel, size)
+        client.submit(download, tunnel, size).result()
+        client.submit(upload, tunnel, size).result()
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
 
@@ -167,7 +171,7 @@ def main() -> None:
     for label, floor_s, tunnel_s, ratio in rows:
         print(f"{label:{width}}  {floor_s:>22}  {tunnel_s:>22}  {ratio}")
     print(
-        f"\npeak memory allocated in this process (engine included) while {args.mb} MB went down and "
+        f"\npeak memory allocated by the engine (tracemalloc) while {args.mb} MB went down and "
         f"{args.mb} MB up through the tunnel: {peak / 2**20:.1f} MiB"
     )
 
