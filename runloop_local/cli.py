@@ -223,7 +223,9 @@ def _serve(args: argparse.Namespace) -> int:
     data_dir = args.data_dir or default_data_dir()
     raise_fd_limit()
     service = DevboxService(data_dir, args.isolation, writable_roots=not args.read_only_root)
-    config = server_config(build_app(service, token, host=args.host), tls_cert=args.tls_cert, tls_key=args.tls_key)
+    config = server_config(
+        build_app(service, token, host=args.host), tls_cert=args.tls_cert, tls_key=args.tls_key
+    )
     try:
         config.load()  # reads the certificate: a bad one is an error message, not a traceback
     except (OSError, ssl.SSLError) as exc:

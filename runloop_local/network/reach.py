@@ -14,7 +14,9 @@ _STREAM_LIMIT = 1 << 20
 """Buffer of the returned reader: proxies read in large chunks."""
 
 
-async def connect_devbox_port(netns_pid: int | None, port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+async def connect_devbox_port(
+    netns_pid: int | None, port: int
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """Opens a TCP connection to ``port`` inside a devbox.
 
     Args:

@@ -45,15 +45,20 @@ class Gate(Protocol):
         """
         ...
 
-    def activity(self) -> None:
-        """A request passed (resets the devbox's idle timer where the tunnel says so)."""
+    def activity(self, tunnel: Mapping[str, Any]) -> None:
+        """A request passed ``tunnel`` (resets the devbox's idle timer where it says so)."""
         ...
 
 
 class _Side:
     """One h11 connection over one socket."""
 
-    def __init__(self, role: type[h11.SERVER] | type[h11.CLIENT], reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(
+        self,
+        role: type[h11.SERVER] | type[h11.CLIENT],
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> None:
         self.conn = h11.Connection(role, max_incomplete_event_size=_MAX_HEAD)
         self.reader = reader
         self.writer = writer
@@ -121,10 +126,12 @@ async def serve_client(
                 return
             if not authorize(tunnel, event.headers):
                 await _refuse(
-                    client, 401, "this tunnel needs its token: X-Runloop-Tunnel-Authorization: Bearer <auth_token>"
+                    client,
+                    401,
+                    "this tunnel needs its token: X-Runloop-Tunnel-Authorization: Bearer <auth_token>",
                 )
                 return
-            gate.activity()
+            gate.activity(tunnel)
             if upstream is not None and upstream.reader.at_eof():
                 await upstream.close()  # the devbox's server closed its idle connection
                 upstream = None
@@ -176,6 +183,14 @@ async def _exchange(client: _Side, upstream: _Side, request: h11.Request) -> boo
     """Relays one request and its answer; True when the server switched protocols (101)."""
     await upstream.send(request)
     body = asyncio.create_task(_pump_body(client, upstream))
+
+    def body_ended(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            # The client went away mid-body: the server would wait for the rest forever, and
+            # the read of its answer below with it; closing its connection ends both.
+            upstream.writer.close()
+
+    body.add_done_callback(body_ended)
     answered = False
     try:
         while True:
@@ -227,8 +242,9 @@ async def _exchange(client: _Side, upstream: _Side, request: h11.Request) -> boo
     finally:
         if not body.done():
             body.cancel()
-            with contextlib.suppress(BaseException):
-                await body
+        await asyncio.wait([body])  # (a cancellation of this task still propagates)
+        if not body.cancelled():
+            body.exception()  # its error, if any, is seen: never "exception was never retrieved"
 
 
 async def _copy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -165,7 +165,9 @@ def forwarded_headers(
 def response_headers(headers: Iterable[tuple[bytes, bytes]], *, switching: bool) -> list[tuple[bytes, bytes]]:
     """The headers of a devbox server's answer as the client gets them: without the
     connection-scoped ones, except ``Connection``/``Upgrade`` of a protocol switch (101)."""
-    kept = [(n, v) for n, v in headers if n.lower() not in _HOP_BY_HOP or (switching and n.lower() != AUTH_HEADER)]
+    kept = [
+        (n, v) for n, v in headers if n.lower() not in _HOP_BY_HOP or (switching and n.lower() != AUTH_HEADER)
+    ]
     return kept
 
 
@@ -176,4 +178,10 @@ def serving(status: str, tunnel: Mapping[str, Any] | None) -> bool:
         return False
     if status == "running":
         return True
-    return bool(tunnel.get("wake_on_http")) and status in ("suspending", "suspended", "resuming", "provisioning", "initializing")
+    return bool(tunnel.get("wake_on_http")) and status in (
+        "suspending",
+        "suspended",
+        "resuming",
+        "provisioning",
+        "initializing",
+    )

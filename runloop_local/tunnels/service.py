@@ -72,8 +72,7 @@ class _PortGate:
         self._port = port
 
     def tunnel(self) -> Mapping[str, Any] | None:
-        rec = self._service.devboxes.store.get_devbox(self._id)
-        return None if rec is None else rec.tunnel
+        return self._service.tunnel_of(self._id)
 
     async def connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         await self._service.wake(self._id)
@@ -84,10 +83,9 @@ class _PortGate:
                 502, f"nothing answers on port {self._port} in devbox {self._id}: {exc.strerror or exc}"
             ) from None
 
-    def activity(self) -> None:
-        rec_tunnel = self.tunnel()
+    def activity(self, tunnel: Mapping[str, Any]) -> None:
         live = self._service.devboxes.live.get(self._id)
-        if live is not None and rec_tunnel is not None and rec_tunnel.get("http_keep_alive", True):
+        if live is not None and tunnel.get("http_keep_alive", True):
             live.touch()
 
 
@@ -103,6 +101,9 @@ class TunnelService:
         self.devboxes = devboxes
         self._host = host
         self._ports: dict[tuple[str, int], _Port] = {}
+        self._tunnels: dict[str, Mapping[str, Any]] = {}
+        """The tunnel of each devbox as its last :meth:`_sync` read it (every change of a tunnel
+        syncs), so a request through a port reads no record."""
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
@@ -194,6 +195,10 @@ class TunnelService:
         await self._sync(devbox_id)
         return _view(self.devboxes.get(devbox_id).tunnel or {})
 
+    def tunnel_of(self, devbox_id: str) -> Mapping[str, Any] | None:
+        """A devbox's tunnel as its ports see it (None: removed, or the devbox is gone)."""
+        return self._tunnels.get(devbox_id)
+
     def netns_pid(self, devbox_id: str) -> int | None:
         """The pid holding a devbox's network namespace (None: it shares the host's network)."""
         return None
@@ -209,7 +214,13 @@ class TunnelService:
             raise Refusal(404, "this tunnel was removed")
         if rec.status == "running":
             return
-        if not rec.tunnel.get("wake_on_http") or rec.status not in ("suspended", "suspending", "resuming", "provisioning", "initializing"):
+        if not rec.tunnel.get("wake_on_http") or rec.status not in (
+            "suspended",
+            "suspending",
+            "resuming",
+            "provisioning",
+            "initializing",
+        ):
             raise Refusal(503, f"devbox {devbox_id} is {rec.status}, not running")
         if rec.status == "suspended":
             with contextlib.suppress(Exception):  # another request may have resumed it meanwhile
@@ -225,6 +236,10 @@ class TunnelService:
         lock = self._locks.setdefault(devbox_id, asyncio.Lock())
         async with lock:
             rec = self.devboxes.store.get_devbox(devbox_id)
+            if rec is not None and rec.tunnel is not None:
+                self._tunnels[devbox_id] = rec.tunnel
+            else:
+                self._tunnels.pop(devbox_id, None)
             wanted: dict[int, int] = {}
             if rec is not None and serving(rec.status, rec.tunnel) and rec.tunnel is not None:
                 urls: Mapping[str, str] = rec.tunnel.get("port_urls") or {}

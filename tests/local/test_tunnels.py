@@ -233,3 +233,31 @@ def test_open_tunnel_port_checks_its_input(api: RunloopAPI, engine: LocalEngine)
         api.devboxes.shutdown(view.id)
     with pytest.raises(BadRequestError, match="not running"):
         api.devboxes.enable_tunnel(view.id)
+
+
+def connections_to(port: int) -> int:
+    """Open TCP connections to 127.0.0.1:``port`` on this machine (the tunnel's into the devbox)."""
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[2].split(":")[1], 16) == port and fields[3] == "01":  # ESTABLISHED
+            count += 1
+    return count
+
+
+def test_a_client_gone_mid_body_frees_the_connection(sdk: RunloopSDK) -> None:
+    with sdk.devbox.create(name="tunnel-cut", tunnel={}) as devbox:
+        port, url = serve(devbox)
+        host, tunnel_port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(tunnel_port))) as cut:
+            cut.sendall(b"POST /digest HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" + b"a" * 1000)
+            deadline = time.monotonic() + 10
+            while connections_to(port) == 0:  # the request reached the server, which waits for the rest
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+        # The client is gone: the tunnel closes its connection into the devbox.
+        deadline = time.monotonic() + 10
+        while connections_to(port) > 0:
+            assert time.monotonic() < deadline, "the connection into the devbox stayed open"
+            time.sleep(0.02)
+        assert httpx.post(url + "/digest", content=b"x" * 10).json()["length"] == 10
