@@ -44,6 +44,8 @@ from .snapshots import routes as snapshot_routes
 from .snapshots.service import SnapshotService
 from .ssh import routes as ssh_routes
 from .ssh.service import SshService
+from .tunnels import routes as tunnel_routes
+from .tunnels.service import TunnelService
 
 __all__ = ["IMPLEMENTED", "build_app", "implemented_operations"]
 
@@ -60,6 +62,7 @@ IMPLEMENTED: Routes = [
     *pty_routes.ROUTES,
     *ssh_routes.ROUTES,
     *network_policy_routes.ROUTES,
+    *tunnel_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
 
@@ -90,6 +93,7 @@ def _table() -> RouteTable[Endpoint]:
     table.update(
         {(m, p): e for m, p, e in object_routes.SIGNED_ROUTES}
     )  # presigned object URLs, not in the spec
+    table.update({(m, p): e for m, p, e in tunnel_routes.LOCAL_ROUTES})  # the engine's own
     return RouteTable((m, p, e) for (m, p), e in table.items())
 
 
@@ -125,14 +129,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def build_app(
-    service: DevboxService, token: str, *, ssh_host: str = "127.0.0.1", ssh_port: int = 0
+    service: DevboxService, token: str, *, host: str = "127.0.0.1", ssh_port: int = 0
 ) -> EngineASGI:
     """The engine's app, serving ``service`` to clients holding ``token``.
 
     Args:
         service: The devbox service (started and closed with the app's lifespan).
         token: The bearer token every request must carry.
-        ssh_host: Where the SSH server listens (the engine's own address).
+        host: The address the engine listens on (tunnel ports and the SSH server bind it too).
         ssh_port: The SSH server's port; 0 picks a free one (``create_ssh_key`` answers it).
 
     Returns:
@@ -144,7 +148,8 @@ def build_app(
     objects = service.objects
     blueprints = BlueprintService(service, objects)
     pty = PtyService(service)
-    ssh = SshService(service, ssh_host, ssh_port)
+    ssh = SshService(service, host, ssh_port)
+    tunnels = TunnelService(service, host)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -157,6 +162,7 @@ def build_app(
         objects.start()
         pty.start()
         await ssh.start()
+        tunnels.start()
         # Every record that holds layers is open now: layers none holds (a killed engine's
         # half-taken snapshot, a cut build's steps) go.
         await service.images.collect_garbage()
@@ -164,6 +170,7 @@ def build_app(
             yield
         finally:
             await ssh.close()
+            await tunnels.close()
             await pty.stop()
             await blueprints.close()
             objects.close()
@@ -191,6 +198,7 @@ def build_app(
     app.state.objects = objects
     app.state.pty = pty
     app.state.ssh = ssh
+    app.state.tunnels = tunnels
     dispatch = _dispatcher(_table())
     app.router.default = dispatch  # websockets to other paths: a 404 of the same words
     return EngineASGI(app, BearerAuth(dispatch, token=token), handlers)

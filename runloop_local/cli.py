@@ -230,7 +230,7 @@ def _serve(args: argparse.Namespace) -> int:
     raise_fd_limit()
     service = DevboxService(data_dir, args.isolation, writable_roots=not args.read_only_root)
     config = server_config(
-        build_app(service, token, ssh_host=args.host, ssh_port=args.ssh_port),
+        build_app(service, token, host=args.host, ssh_port=args.ssh_port),
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
     )

@@ -28,7 +28,6 @@ UNSUPPORTED_CREATE_FIELDS = (
     "code_mounts",
     "gateways",
     "mcp",
-    "tunnel",
 )
 """createDevbox fields the local engine does not implement (501 when given).
 

@@ -46,6 +46,8 @@ class DevboxRecord(JsonRecord):
     """Its ``mounts`` (file, object and code mounts), made when it first boots."""
     secrets: dict[str, str] = field(default_factory=dict)
     """Environment variable -> secret name; the values are looked up at each start, never stored here."""
+    tunnel: dict[str, Any] | None = None
+    """Its tunnel's view (TunnelView, with ``port_urls``), or None (see ``runloop_local.tunnels``)."""
 
     def view(self) -> DevboxView:
         """The spec's DevboxView of this devbox."""
@@ -65,5 +67,6 @@ class DevboxRecord(JsonRecord):
                 "initiator_type": "api",
                 "blueprint_id": self.blueprint_id,
                 "snapshot_id": None,
+                "tunnel": self.tunnel,
             }
         )

@@ -32,6 +32,7 @@ from ..sandbox.contract import Isolation, RootFs
 from ..sandbox.mounts import unmount
 from ..secrets.rules import check_env_map
 from ..secrets.service import SecretService
+from ..tunnels.rules import new_tunnel
 from .boot import StartSandbox, boot, devbox_user
 from .create_rules import UNSUPPORTED_CREATE_FIELDS, check_create_params, check_launch_parameters
 from .limits import LimitsPolicy
@@ -274,6 +275,7 @@ class DevboxService(DevboxRecords):
             host_base=host_base,
             secrets=secrets,
             mounts=mounts,
+            tunnel=None if params.tunnel is None else new_tunnel(params.tunnel, now_ms=now),
         )
         self.store.put_devbox(rec)
         live = LiveDevbox(rec.id, self.data_dir / "devboxes" / rec.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from ..db.clock import now_ms
@@ -28,6 +29,9 @@ class DevboxRecords:
         self._known_status: dict[str, str] = {}
         """Status of each devbox whose status this engine process wrote (every status change
         goes through :meth:`_write_status`), so hot paths need no database read."""
+        self.status_listeners: list[Callable[[str, str], None]] = []
+        """Called with (devbox id, new status) after each status change is written (tunnels
+        open and close their ports by it)."""
 
     def notifier(self, id: str) -> Notifier:
         """The notifier of status changes of devbox ``id``."""
@@ -65,6 +69,8 @@ class DevboxRecords:
         self.store.put_devbox(rec)
         self._known_status[rec.id] = new
         self.notifier(rec.id).notify()
+        for listener in self.status_listeners:
+            listener(rec.id, new)
 
     def advance(self, id: str, new: str, **fields: Any) -> bool:
         """Moves devbox ``id`` to ``new`` if allowed from its current status; False otherwise."""

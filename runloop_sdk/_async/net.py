@@ -7,7 +7,7 @@ from typing_extensions import Unpack
 from runloop_api.types import DevboxCreateSshKeyView, TunnelAuthMode, TunnelView
 
 from .._base.options import MutationOptions, RequestOptions
-from .._base.urls import tunnel_url
+from .._base.urls import engine_port_urls, tunnel_url
 from ._context import AsyncClientContext
 
 __all__ = ["AsyncNetworkInterface"]
@@ -54,10 +54,29 @@ class AsyncNetworkInterface:
     async def tunnel_url(self, port: int, **options: Unpack[RequestOptions]) -> str | None:
         """The public URL of ``port``, or None when the devbox has no tunnel.
 
+        On the cloud, ``https://{port}-{tunnel_key}.tunnel.{domain}``. On the local engine each
+        port gets a host port of its own (``http://127.0.0.1:{host_port}``), opened by this call
+        the first time a port is asked for; either URL is reached by a plain HTTP client.
+
         Args:
             port: A port a server listens on inside the devbox.
         """
+        tunnel_url(self._ctx.api.base_url, "key", port)  # checks the port before any request
         view = await self._ctx.api.devboxes.retrieve(self._devbox_id, **options)
         if view.tunnel is None:
             return None
-        return tunnel_url(self._ctx.api.base_url, view.tunnel.tunnel_key, port)
+        served = engine_port_urls(view.tunnel)
+        if served is None:
+            return tunnel_url(self._ctx.api.base_url, view.tunnel.tunnel_key, port)
+        if str(port) not in served:
+            opened = await self._ctx.api.request_json(
+                "POST",
+                f"/v1/devboxes/{self._devbox_id}/open_tunnel_port",
+                cast_to=TunnelView,
+                idempotent=True,  # the same port keeps its URL
+                json={"port": port},
+                extra_headers=options.get("extra_headers"),
+                timeout=options.get("timeout"),
+            )
+            served = engine_port_urls(opened) or {}
+        return served[str(port)]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-__all__ = ["tunnel_url", "parse_cursor_position", "websocket_url"]
+from pydantic import BaseModel
+
+__all__ = ["engine_port_urls", "tunnel_url", "parse_cursor_position", "websocket_url"]
 
 
 def tunnel_url(base_url: str, tunnel_key: str, port: int) -> str:
@@ -19,6 +21,17 @@ def tunnel_url(base_url: str, tunnel_key: str, port: int) -> str:
     host = urlsplit(base_url).hostname or "runloop.ai"
     domain = host[4:] if host.startswith("api.") else host
     return f"https://{port}-{tunnel_key}.tunnel.{domain}"
+
+
+def engine_port_urls(tunnel: BaseModel) -> dict[str, str] | None:
+    """The URLs of the ports a local engine's tunnel serves (``port_urls``, by port), or None
+    for the cloud's tunnel, whose URLs are :func:`tunnel_url`.
+
+    The local engine gives each port a tunnel serves a host port of its own (no
+    ``*.tunnel.<domain>`` name resolves on a machine), and lists them in the tunnel's view.
+    """
+    found = (tunnel.model_extra or {}).get("port_urls")
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else None
 
 
 def websocket_url(base_url: str, connect_url: str) -> str:

@@ -70,6 +70,7 @@ REFUSED_BY_STATE = (
     "devboxWriteFileContents",
     "devboxDownloadFile",
     "devboxUploadFile",
+    "enableDevboxTunnel",  # also: it has a tunnel already
     # an execution that has ended
     "sendStdIn",
     "killAsyncExecution",

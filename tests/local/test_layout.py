@@ -10,7 +10,17 @@ import runloop_local
 
 ROOT = Path(runloop_local.__file__).parent
 PACKAGE = "runloop_local"
-DOMAINS = ("devboxes", "executions", "files", "snapshots", "objects", "pty", "ssh", "network_policies")
+DOMAINS = (
+    "devboxes",
+    "executions",
+    "files",
+    "snapshots",
+    "objects",
+    "pty",
+    "ssh",
+    "network_policies",
+    "tunnels",
+)
 SHELL = {"__init__", "__main__", "app", "cli", "engine"}
 
 

@@ -116,9 +116,9 @@ def test_malformed_create_is_400_naming_the_field_and_changes_nothing(
 
 
 def test_unsupported_create_fields_are_501(raw: httpx.Client) -> None:
-    response = raw.post("/v1/devboxes", json={"tunnel": {"auth_mode": "open"}})
+    response = raw.post("/v1/devboxes", json={"gateways": {"g": {"gateway": "x", "secret": "s"}}})
     assert response.status_code == 501
-    assert "tunnel" in _message(response)
+    assert "gateways" in _message(response)
 
 
 @pytest.mark.parametrize(
@@ -197,7 +197,9 @@ def test_every_operation_not_built_answers_501_naming_it(raw: httpx.Client) -> N
         assert operation_id in _message(response)
         checked += 1
     assert checked == len(SPEC_OPERATIONS) - len(implemented)
-    assert len(implemented) == 71  # + createDevboxSshKey and the 5 network-policy operations
+    assert (
+        len(implemented) == 73
+    )  # + createDevboxSshKey, the 5 network-policy operations, enable/remove tunnel
 
 
 def test_no_spec_operation_answers_404_or_405_for_its_route(raw: httpx.Client) -> None:

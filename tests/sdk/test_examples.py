@@ -26,6 +26,7 @@ EXPECTED = {
     "snapshot_fork.py": ["fork-a sees: prepared once", "fork-b sees: prepared once"],
     "blueprint_devbox.py": ["Python 3"],
     "computer_use.py": ["saved screen.png"],
+    "devbox_tunnel.py": ["-> 200: <h1>Hello from a devbox</h1>", "without the token: 401"],
 }
 
 
