@@ -40,7 +40,8 @@ __all__ = [
 DISPLAY = ":1"
 DESKTOP_DIR = ".runloop-desktop"
 """The desktop's folder under the devbox's ``/tmp``: its logs, ``vnc.sock`` and ``ready``."""
-SCREENSHOT_COMMAND = "import -silent -window root png:-"
+SCREENSHOT_COMMAND = "import -silent -window root png24:-"
+"""8-bit RGB always (ImageMagick would pick a palette or grey for a plain screen)."""
 SCREEN_TTL_SECONDS = 24 * 3600
 """How long a live screen URL is valid (a connected viewer stays connected past it)."""
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 1280, 800
@@ -167,7 +168,8 @@ def mouse_command(action: str, at: tuple[int, int] | None) -> str:
     """
     if at is None and action in ("mouse_move", "left_click_drag"):
         raise bad_request(f"invalid field `coordinate`: the `{action}` action needs one")
-    move = "" if at is None else f"mousemove --sync {at[0]} {at[1]} "
+    # No --sync: it waits about 15 s when the pointer is already there.
+    move = "" if at is None else f"mousemove {at[0]} {at[1]} "
     if action == "mouse_move":
         return f"xdotool {move}".rstrip()
     if action == "left_click_drag":
