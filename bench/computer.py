@@ -14,9 +14,11 @@ Usage: python bench/computer.py [--computers N] [--rounds N]
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 from runloop_local import LocalEngine
 from runloop_sdk import RunloopSDK
@@ -38,12 +40,13 @@ def main() -> None:
             computers.append(computer)
         for computer in computers:
             for n in range(args.rounds):
-                for name, call in [
-                    ("mouse_move", lambda: computer.mouse("mouse_move", x=100 + n, y=100)),
-                    ("type 20 chars", lambda: computer.keyboard("type", "abcdefghijklmnopqrst")),
-                    ("screenshot", computer.screenshot),
-                    ("cursor_position", computer.cursor_position),
-                ]:
+                calls: dict[str, Callable[[], object]] = {
+                    "mouse_move": functools.partial(computer.mouse, "mouse_move", x=100 + n, y=100),
+                    "type 20 chars": functools.partial(computer.keyboard, "type", "abcdefghijklmnopqrst"),
+                    "screenshot": computer.screenshot,
+                    "cursor_position": computer.cursor_position,
+                }
+                for name, call in calls.items():
                     start = time.perf_counter()
                     call()
                     times[name].append(time.perf_counter() - start)
