@@ -191,6 +191,7 @@ class ComputerService:
 
     async def keyboard(self, id: str, action: str, text: str | None) -> dict[str, str | None]:
         """Types text or presses keys, then takes a screenshot."""
+        self.get(id)  # an unknown computer is 404 whatever the body says
         command = rules.keyboard_command(action, text)
         _, sandbox = await self._desktop(id, "use the keyboard")
         return await self._act(sandbox, command)
