@@ -17,6 +17,8 @@ from starlette.websockets import WebSocket
 
 from .blueprints import routes as blueprint_routes
 from .blueprints.service import BlueprintService
+from .computers import routes as computer_routes
+from .computers.service import ComputerService
 from .devboxes import routes as devbox_routes
 from .devboxes.service import DevboxService
 from .executions import routes as execution_routes
@@ -63,6 +65,7 @@ IMPLEMENTED: Routes = [
     *ssh_routes.ROUTES,
     *network_policy_routes.ROUTES,
     *tunnel_routes.ROUTES,
+    *computer_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
 
@@ -99,12 +102,20 @@ def _table() -> RouteTable[Endpoint]:
 
 def _dispatcher(table: RouteTable[Endpoint]) -> ASGIApp:
     async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket":  # the only websocket is a terminal's (a route of its own)
+        if scope["type"] == "websocket":  # terminals and live screens have routes of their own
             await pty_routes.deny_websocket(
                 WebSocket(scope, receive, send), 404, f"no websocket at {scope['path']}"
             )
             return
         found = table.match(scope["method"], scope["path"])
+        if (
+            found is None
+            and scope["method"] in ("GET", "HEAD")
+            and scope["path"].startswith(computer_routes.SCREEN_PREFIX)
+        ):
+            response = await computer_routes.screen_file(Request(scope, receive, send))  # noVNC's files
+            await response(scope, receive, send)
+            return
         if found is None:
             raise HTTPException(404)
         if isinstance(found, MethodNotAllowed):
@@ -150,6 +161,7 @@ def build_app(
     pty = PtyService(service)
     ssh = SshService(service, host, ssh_port)
     tunnels = TunnelService(service, host)
+    computers = ComputerService(service)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -172,6 +184,7 @@ def build_app(
             await ssh.close()
             await tunnels.close()
             await pty.stop()
+            computers.close()
             await blueprints.close()
             objects.close()
             await snapshots.close()
@@ -185,7 +198,10 @@ def build_app(
         Exception: handle_unexpected,
     }
     app = Starlette(
-        routes=[WebSocketRoute("/pty/{session_name}", pty_routes.terminal_socket)],
+        routes=[
+            WebSocketRoute("/pty/{session_name}", pty_routes.terminal_socket),
+            WebSocketRoute(computer_routes.SCREEN_SOCKET, computer_routes.screen_socket),
+        ],
         middleware=[Middleware(BearerAuth, token=token)],
         exception_handlers=dict(handlers),
         lifespan=lifespan,
@@ -199,6 +215,7 @@ def build_app(
     app.state.pty = pty
     app.state.ssh = ssh
     app.state.tunnels = tunnels
+    app.state.computers = computers
     dispatch = _dispatcher(_table())
     app.router.default = dispatch  # websockets to other paths: a 404 of the same words
     return EngineASGI(app, BearerAuth(dispatch, token=token), handlers)

@@ -3,6 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
+# Markdown and YAML escape ruff and mypy: a merge's leftover conflict markers fail here.
+echo "== conflict markers"
+if git grep -n -I -E '^(<<<<<<<|>>>>>>>) |^=======$' -- . ':!*.lock'; then
+  echo "!! conflict markers left (above)"; exit 1
+fi
 echo "== ruff lint";      "$PY" -m ruff check .
 echo "== ruff format";    "$PY" -m ruff format --check .
 echo "== generated API";  "$PY" scripts/generate_api.py --check

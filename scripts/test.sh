@@ -17,15 +17,30 @@ command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 [ -x /usr/lib/openssh/sftp-server ] || [ -x /usr/libexec/openssh/sftp-server ] || missing+=(openssh-sftp-server)
 command -v pasta >/dev/null 2>&1 || missing+=(passt)
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
-if [ ${#missing[@]} -gt 0 ]; then
+# Computers' desktops (devboxes see the host's /usr): display, input, VNC, screenshots, noVNC's
+# page, a window manager and a terminal (tests/local/test_computers.py); without recommends.
+desktop=()
+command -v Xvfb >/dev/null 2>&1 || desktop+=(xvfb)
+command -v xdotool >/dev/null 2>&1 || desktop+=(xdotool)
+command -v x11vnc >/dev/null 2>&1 || desktop+=(x11vnc)
+command -v import >/dev/null 2>&1 || desktop+=(imagemagick)
+[ -f /usr/share/novnc/vnc.html ] || desktop+=(novnc)
+command -v openbox >/dev/null 2>&1 || desktop+=(openbox)
+command -v xterm >/dev/null 2>&1 || desktop+=(xterm)
+if [ $((${#missing[@]} + ${#desktop[@]})) -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "== installing ${missing[*]} (apt)"
-    if ! { apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
+    echo "== installing ${missing[*]} ${desktop[*]} (apt)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || true
+    if [ ${#missing[@]} -gt 0 ] && ! apt-get install -y -qq "${missing[@]}" >/dev/null; then
       echo "!! apt could not install ${missing[*]}; the tests that need them will be skipped"
     fi
+    if [ ${#desktop[@]} -gt 0 ] && ! apt-get install -y -qq --no-install-recommends "${desktop[@]}" >/dev/null; then
+      echo "!! apt could not install ${desktop[*]}; the computer tests will be skipped"
+    fi
   else
-    echo "!! ${missing[*]} not installed and cannot be installed here (not root with apt)."
-    echo "!! The tests that need them will be skipped; install with: sudo apt-get install ${missing[*]}"
+    echo "!! ${missing[*]} ${desktop[*]} not installed and cannot be installed here (not root with apt)."
+    echo "!! The tests that need them will be skipped; install with: sudo apt-get install ${missing[*]} ${desktop[*]}"
   fi
 fi
 

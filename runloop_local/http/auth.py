@@ -16,10 +16,15 @@ _PRESIGNED = {
 }
 """The only requests let through without the token: presigned object URLs, whose endpoints check
 their signature before anything else (403 otherwise; see ``objects/routes.py``)."""
+_SCREEN = re.compile(r"/_local/computers/dbx_[A-Za-z0-9]+/screen/(control|view)/[0-9]+/[0-9a-f]{64}(/.*)?")
+"""Live screens of computers (noVNC's files and websocket): a browser cannot send the bearer
+header, so their signed path is their key, checked first by ``computers/routes.py``."""
 
 
 def is_presigned(method: str, path: str) -> bool:
-    """Whether a request is for a presigned object URL (upload PUT, download GET), pure."""
+    """Whether a request is for a presigned URL (object upload PUT, download GET; live screen GET), pure."""
+    if method in ("GET", "HEAD") and _SCREEN.fullmatch(path) is not None:
+        return True
     pattern = _PRESIGNED.get(method)
     return pattern is not None and pattern.fullmatch(path) is not None
 
@@ -69,7 +74,8 @@ class BearerAuth:
                 )
                 await send({"type": "http.response.body", "body": body})
                 return
-        if scope["type"] == "websocket":  # terminals: the same header, no exemption
+        if scope["type"] == "websocket" and _SCREEN.fullmatch(scope["path"]) is None:
+            # terminals: the same header, no exemption (live screens check their signed path)
             header = next((v for k, v in scope["headers"] if k == b"authorization"), None)
             if not token_matches(header, self.token):
                 await _refuse_websocket(scope, receive, send)

@@ -54,9 +54,15 @@ class AsyncComputer:
         """Reads the computer's view (its devbox and live screen URL) from the server."""
         return await self._ctx.api.devboxes.computers.retrieve(self._id)
 
-    async def live_screen_url(self) -> str:
-        """The URL where the screen can be watched live."""
-        return (await self.get_info()).live_screen_url
+    async def live_screen_url(self, *, view_only: bool = False) -> str:
+        """The URL where the screen can be watched live (a noVNC page).
+
+        Args:
+            view_only: Ask for a URL that can only watch (the local engine drops its input;
+                sent as the ``view_only`` query parameter, which other servers may ignore).
+        """
+        query = {"view_only": "true"} if view_only else None
+        return (await self._ctx.api.devboxes.computers.retrieve(self._id, extra_query=query)).live_screen_url
 
     async def keyboard(
         self, action: Literal["key", "type"], text: str

@@ -55,9 +55,15 @@ class Computer:
         """Reads the computer's view (its devbox and live screen URL) from the server."""
         return self._ctx.api.devboxes.computers.retrieve(self._id)
 
-    def live_screen_url(self) -> str:
-        """The URL where the screen can be watched live."""
-        return (self.get_info()).live_screen_url
+    def live_screen_url(self, *, view_only: bool = False) -> str:
+        """The URL where the screen can be watched live (a noVNC page).
+
+        Args:
+            view_only: Ask for a URL that can only watch (the local engine drops its input;
+                sent as the ``view_only`` query parameter, which other servers may ignore).
+        """
+        query = {"view_only": "true"} if view_only else None
+        return (self._ctx.api.devboxes.computers.retrieve(self._id, extra_query=query)).live_screen_url
 
     def keyboard(self, action: Literal["key", "type"], text: str) -> ComputerKeyboardInteractionResponse:
         """Types text (``"type"``) or presses a key with optional modifiers (``"key"``, e.g. ``"ctrl+s"``)."""
