@@ -5,7 +5,8 @@ Prints create -> running p50 and p95 (``--creates`` devboxes per row, one after 
 shut down after) for a devbox that asks for no size (the default, SMALL) and for ``X_SMALL``,
 and how the engine enforces them (cgroup v1 / v2, or why not). Run it on a checkout before
 resource limits (``PYTHONPATH=<old checkout> python bench/limits.py``) for the figures without
-limits: an engine that ignores sizes gives the same rows.
+limits: an engine that ignores sizes gives the same rows. Then the default row again on an engine
+whose devboxes get no disk image (what the per-devbox disk cap costs).
 
 Usage: python bench/limits.py [--creates N]
 """
@@ -49,17 +50,31 @@ def main() -> None:
         how = found if isinstance(found, str) else f"cgroup v{found.version}"
     except ImportError:
         how = "no resource limits (a checkout before them)"
+    try:
+        from runloop_local.sandbox import disk_images
+
+        disks = disk_images.probe() or "ext4 image per devbox"
+    except ImportError:
+        disk_images, disks = None, "no disk caps (a checkout before them)"
+    print(f"devbox resource limits: {how}; disk: {disks}")
+    rows = {"default (SMALL)": None, "X_SMALL": {"resource_size_request": "X_SMALL"}}
+    _rows(rows, args.creates)
+    if disk_images is not None and disk_images.probe() is None:
+        # The same engine with the disk part switched off (its probe says no), for the difference.
+        disk_images.probe = lambda: "switched off by the benchmark"  # type: ignore[assignment]
+        _rows({"SMALL, no disk image": None}, args.creates)
+
+
+def _rows(rows: dict[str, dict[str, Any] | None], creates: int) -> None:
     with (
         LocalEngine() as engine,
         RunloopAPI(base_url=engine.base_url, bearer_token=engine.token) as api,
     ):
         _create_running(api, None)  # warm-up
-        rows = {"default (SMALL)": None, "X_SMALL": {"resource_size_request": "X_SMALL"}}
-        print(f"devbox resource limits: {how}")
         for name, launch in rows.items():
-            samples = [_create_running(api, launch) for _ in range(args.creates)]
+            samples = [_create_running(api, launch) for _ in range(creates)]
             print(
-                f"create -> running, {name:16s} p50 {statistics.median(samples):6.1f} ms"
+                f"create -> running, {name:20s} p50 {statistics.median(samples):6.1f} ms"
                 f"   p95 {_percentile(samples, 0.95):6.1f} ms   (n={len(samples)})"
             )
 
