@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -55,6 +56,9 @@ class DiskPolicy:
         self.disks = data_dir / DISKS_FOLDER
         self.unavailable: str | None = disk_images.probe()
         """None when devboxes with a writable root get a disk image; else why not."""
+        # A shutdown during a boot's attach must not leave the image mounted after its removal.
+        self._lock = threading.Lock()
+        self._removed: set[str] = set()
 
     def unenforced(self, rec: DevboxRecord) -> str | None:
         """Why a devbox's disk size is not enforced (None: it is)."""
@@ -90,16 +94,22 @@ class DiskPolicy:
         Raises:
             OSError: It could not be made or mounted.
         """
-        if self.unenforced(rec) is None:
-            size = disk_bytes(size_of(rec.launch_parameters))
+        if self.unenforced(rec) is not None:
+            return
+        size = disk_bytes(size_of(rec.launch_parameters))
+        with self._lock:
+            if rec.id in self._removed:
+                raise OSError(f"devbox {rec.id} was shut down")
             disk_images.attach(image_path(self.data_dir, rec.id), self.devboxes / rec.id, size)
 
     def remove(self, devbox_id: str) -> None:
         """Unmounts a shut-down devbox's folder (and all below it) and deletes its image (blocking);
         its folder is then the host's and may be deleted."""
-        disk_images.detach(self.devboxes / devbox_id)
-        with contextlib.suppress(FileNotFoundError):
-            image_path(self.data_dir, devbox_id).unlink()
+        with self._lock:
+            self._removed.add(devbox_id)
+            disk_images.detach(self.devboxes / devbox_id)
+            with contextlib.suppress(FileNotFoundError):
+                image_path(self.data_dir, devbox_id).unlink()
 
     def close(self) -> None:
         """Unmounts every devbox folder (the images stay for the next start)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -147,3 +148,25 @@ def test_custom_disk_size_is_refused_where_no_disk_can_be_capped(tmp_path: Path)
     assert (
         "custom_disk_size" in response.json()["message"] and "no writable root" in response.json()["message"]
     )
+
+
+def test_files_in_the_folder_before_its_first_mount_move_into_the_new_image(tmp_path: Path) -> None:
+    # A snapshot's home put in place before the first boot, or a devbox from before disk images.
+    image, folder = tmp_path / "disks" / "dbx_old.img", tmp_path / "devboxes" / "dbx_old"
+    home = folder / "upper" / "home" / "user"
+    home.mkdir(parents=True)
+    (home / "notes.txt").write_text("mine")
+    os.chown(home / "notes.txt", 1000, 1000)
+    (home / "link").symlink_to("notes.txt")
+    assert disk_images.attach(image, folder, 2**30)
+    try:
+        assert disk_images.is_mounted(folder)
+        assert (home / "link").read_text() == "mine" and (home / "notes.txt").stat().st_uid == 1000
+    finally:
+        disk_images.detach(folder)
+    assert list(folder.iterdir()) == []  # moved, not copied: the host folder below is empty
+    assert not disk_images.attach(image, folder, 2**30)  # an existing image is mounted as it is
+    try:
+        assert (home / "notes.txt").read_text() == "mine"
+    finally:
+        disk_images.detach(folder)
