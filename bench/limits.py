@@ -8,7 +8,7 @@ resource limits (``PYTHONPATH=<old checkout> python bench/limits.py``) for the f
 limits: an engine that ignores sizes gives the same rows. Then the default row again on an engine
 whose devboxes get no disk image (what the per-devbox disk cap costs).
 
-Usage: python bench/limits.py [--creates N]
+Usage: python bench/limits.py [--creates N] [--pause SECONDS]
 """
 
 from __future__ import annotations
@@ -44,6 +44,13 @@ def main() -> None:
     """Runs the benchmark and prints its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--creates", type=int, default=30)
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds between a shutdown and the next create (0: back to back, so the previous "
+        "devbox's clean-up overlaps the next start)",
+    )
     args = parser.parse_args()
     try:
         from runloop_local.sandbox import cgroups
@@ -60,12 +67,12 @@ def main() -> None:
         disks = "no disk caps (a checkout before them)"
     print(f"devbox resource limits: {how}; disk: {disks or 'ext4 image per devbox'}")
     rows = {"default (SMALL)": None, "X_SMALL": {"resource_size_request": "X_SMALL"}}
-    _rows(rows, args.creates)
+    _rows(rows, args.creates, args.pause)
     if disks is None:
         _disk_costs(args.creates)
         # The same engine with the disk part switched off (its probe says no), for the difference.
         disk_images.probe = lambda: "switched off by the benchmark"
-        _rows({"SMALL, no disk image": None}, args.creates)
+        _rows({"SMALL, no disk image": None}, args.creates, args.pause)
 
 
 def _disk_costs(count: int) -> None:
@@ -90,14 +97,17 @@ def _disk_costs(count: int) -> None:
     )
 
 
-def _rows(rows: dict[str, dict[str, Any] | None], creates: int) -> None:
+def _rows(rows: dict[str, dict[str, Any] | None], creates: int, pause: float) -> None:
     with (
         LocalEngine() as engine,
         RunloopAPI(base_url=engine.base_url, bearer_token=engine.token) as api,
     ):
         _create_running(api, None)  # warm-up
         for name, launch in rows.items():
-            samples = [_create_running(api, launch) for _ in range(creates)]
+            samples = []
+            for _ in range(creates):
+                time.sleep(pause)
+                samples.append(_create_running(api, launch))
             print(
                 f"create -> running, {name:20s} p50 {statistics.median(samples):6.1f} ms"
                 f"   p95 {_percentile(samples, 0.95):6.1f} ms   (n={len(samples)})"

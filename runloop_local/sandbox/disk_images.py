@@ -79,7 +79,9 @@ def attach(image: Path, target: Path, size: int) -> bool:
     # A handle on the folder as it is before the mount: its files stay reachable through it.
     below = os.open(target, os.O_PATH | os.O_DIRECTORY)
     try:
-        _run(["mount", "-t", "ext4", "-o", "loop,noatime", str(image), str(target)])
+        # noinit_itable: the kernel would zero the inode tables in the background (64 MiB of
+        # writes for 4 GiB, slowing the next boots down); a sparse file reads zeros already.
+        _run(["mount", "-t", "ext4", "-o", "loop,noatime,noinit_itable", str(image), str(target)])
         try:
             if fresh:
                 _move_in(below, target)
