@@ -6,6 +6,7 @@ its sandbox and gives up, so shutdown never races a half-started devbox into run
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..network_policies.service import NetworkPolicyService
 from ..objects.service import ObjectService
 from ..sandbox.contract import Isolation, ResourceLimits, RootFs, Sandbox, SandboxError, SandboxSpec
 from ..secrets.service import SecretService
+from .disks import DiskPolicy
 from .limits import LimitsPolicy
 from .mounts import MountError, apply_mounts, install_commands
 from .ports import DevboxHost
@@ -91,6 +93,11 @@ class BootHost(DevboxHost, Protocol):
     @property
     def network_policies(self) -> NetworkPolicyService:
         """The network policies devboxes start with."""
+        ...
+
+    @property
+    def disks(self) -> DiskPolicy:
+        """The disk images of devboxes with a writable root."""
         ...
 
 
@@ -168,6 +175,10 @@ async def boot(service: BootHost, live: LiveDevbox, *, resume: bool) -> None:
     mounts = {} if resume else rec.file_mounts
     try:
         rootfs = service.root_of(rec)
+        try:  # before the root: its upper and work folders live on the image
+            await asyncio.to_thread(service.disks.attach, rec)
+        except OSError as exc:
+            raise SandboxError(f"cannot mount the devbox's disk: {exc}") from exc
         if rootfs is None:
             prepare_folders(live.root, mounts)
         start = service.start_sandbox or default_start_sandbox()
@@ -175,7 +186,7 @@ async def boot(service: BootHost, live: LiveDevbox, *, resume: bool) -> None:
             secrets = service.secrets.values(rec.secrets)
         except KeyError as exc:
             raise SandboxError(f"cannot start: {exc.args[0]}") from None
-        limits, notice = service.limits.for_record(rec)
+        limits, notice = service.limits.for_record(rec, service.disks.unenforced(rec))
         service.log(rec.id, notice, level="info" if service.limits.unenforced is None else "warn")
         live.network = await open_network(service, rec)
         spec = sandbox_spec(rec, live.root, service.isolation, rootfs, secrets, limits, live.network)

@@ -108,14 +108,6 @@ def check_launch_parameters(lp: LaunchParameters) -> None:
         if "\0" in command:
             raise bad_request(f"invalid field `launch_parameters.launch_commands.{i}`: contains a NUL byte")
     check_size(lp.model_dump(mode="json", exclude_none=True))
-    if lp.custom_disk_size is not None:
-        # A disk size given on its own is a request the engine cannot keep: refuse it rather
-        # than ignore it (the disk part of a preset size is logged as not enforced instead).
-        raise ApiError(
-            501,
-            "`launch_parameters.custom_disk_size`: the local engine has no per-devbox disk cap yet; "
-            "leave it out",
-        )
 
 
 MOUNT_TYPES = ("file_mount", "object_mount", "code_mount")

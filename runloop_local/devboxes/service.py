@@ -35,6 +35,7 @@ from ..secrets.service import SecretService
 from ..tunnels.rules import new_tunnel
 from .boot import StartSandbox, boot, devbox_user
 from .create_rules import UNSUPPORTED_CREATE_FIELDS, check_create_params, check_launch_parameters
+from .disks import DiskPolicy
 from .limits import LimitsPolicy
 from .reaper import Reaper
 from .records import DevboxRecord
@@ -82,6 +83,7 @@ class DevboxService(DevboxRecords):
         self.images.add_referrer(self._layers_in_use)
         self.secrets = SecretService(data_dir)
         self.limits = LimitsPolicy(data_dir)
+        self.disks = DiskPolicy(data_dir)
         self.objects = ObjectService(data_dir)
         sandboxed = isolation != "none" and shutil.which("bwrap") is not None
         self.network_policies = NetworkPolicyService(data_dir, probe_capabilities(sandboxed))
@@ -100,6 +102,9 @@ class DevboxService(DevboxRecords):
         self.images.start()
         self.limits.start()
         self.recover()
+        kept = self.store.devboxes_with_status(frozenset({"suspended", "failure"}))
+        roots = self.images.base is not None
+        await asyncio.to_thread(lambda: self.disks.start([rec.id for rec in kept], writable_roots=roots))
         self.reaper.start()
 
     def recover(self) -> None:
@@ -135,6 +140,7 @@ class DevboxService(DevboxRecords):
         self.secrets.close()
         self.limits.close()
         self.network_policies.close()
+        await asyncio.to_thread(self.disks.close)
         self._lock.release()
 
     def _write_status(self, rec: DevboxRecord, new: str, now: int, **fields: Any) -> None:
@@ -241,6 +247,15 @@ class DevboxService(DevboxRecords):
             ApiError: 400 for invalid fields, 501 for fields the local engine does not support.
         """
         check_create_params(params, UNSUPPORTED_CREATE_FIELDS)
+        lp = params.launch_parameters
+        if lp is not None and lp.custom_disk_size is not None and self.disks.unavailable is not None:
+            # A disk size the engine cannot keep is refused rather than ignored (the disk part
+            # of a preset size is logged as not enforced instead).
+            raise ApiError(
+                501,
+                "`launch_parameters.custom_disk_size`: the local engine cannot cap a devbox's disk "
+                f"here ({self.disks.unavailable}); leave it out",
+            )
         secrets = dict(params.secrets or {})
         check_env_map(secrets)
         self.secrets.check_exist(secrets)
@@ -252,7 +267,6 @@ class DevboxService(DevboxRecords):
                     raise bad_request(
                         f"invalid field `mounts[{n}].object_id`: object {obj.id} is {obj.state}: complete its upload first"
                     )
-        lp = params.launch_parameters
         if lp is not None and lp.network_policy_id:
             self.network_policies.check_usable(lp.network_policy_id, "launch_parameters.network_policy_id")
         now = now_ms()
@@ -324,8 +338,10 @@ class DevboxService(DevboxRecords):
         return self.get(id)
 
     async def _remove_files(self, root: Path) -> None:
-        """Deletes a shut-down devbox's folder (its root unmounted first), then layers no one uses."""
+        """Deletes a shut-down devbox's folder (its root and disk unmounted first, its disk image
+        deleted), then layers no one uses."""
         await asyncio.to_thread(unmount, root / "merged")
+        await asyncio.to_thread(self.disks.remove, root.name)
         if root.exists():
             await asyncio.to_thread(shutil.rmtree, root, ignore_errors=True)
         await self.images.collect_garbage()

@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 
+from runloop_local.devboxes.disks import disk_bytes
 from runloop_local.devboxes.limits import limits_notice
 from runloop_local.devboxes.sizes import SIZES, Size, check_size, size_of
 from runloop_local.http.errors import ApiError
 from runloop_local.sandbox.cgroup_rules import Hierarchy, Layout, find_layout, limit_files, v2_dir
 from runloop_local.sandbox.cgroups import wrap_command
 from runloop_local.sandbox.contract import ResourceLimits
+from runloop_local.sandbox.disk_rules import stale_devices
 
 V1_MOUNTS = """\
 31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
@@ -150,9 +152,31 @@ def test_the_wrapper_joins_cgroups_then_execs(tmp_path: Path) -> None:
 
 def test_the_notice_says_what_is_not_enforced() -> None:
     size = SIZES["X_SMALL"]
-    assert limits_notice(size, None, 1) == (
-        "resource limits X_SMALL: 0.5 vCPU, 1 GiB memory, 512 processes (cgroup v1); "
-        "not enforced: 4 GiB disk (the engine has no per-devbox disk cap)"
+    assert limits_notice(size, None, 1, None) == (
+        "resource limits X_SMALL: 0.5 vCPU, 1 GiB memory, 512 processes (cgroup v1), 4 GiB disk (ext4 image)"
     )
-    text = limits_notice(size, "the engine is not root", None)
-    assert "not enforced: 0.5 vCPU, 512 processes, 4 GiB disk (the engine is not root)" in text
+    assert limits_notice(size, None, 1, "the devbox has no writable root") == (
+        "resource limits X_SMALL: 0.5 vCPU, 1 GiB memory, 512 processes (cgroup v1); "
+        "not enforced: 4 GiB disk (the devbox has no writable root)"
+    )
+    text = limits_notice(size, "the engine is not root", None, "the engine is not root")
+    assert text.endswith(
+        "not enforced: 0.5 vCPU, 512 processes (the engine is not root), 4 GiB disk (the engine is not root)"
+    )
+
+
+def test_a_custom_size_without_a_disk_gets_the_default_sizes_disk() -> None:
+    custom = size_of({"resource_size_request": "CUSTOM_SIZE", "custom_cpu_cores": 1, "custom_gb_memory": 2})
+    assert disk_bytes(custom) == 4 * 2**30
+    assert disk_bytes(SIZES["LARGE"]) == 16 * 2**30
+
+
+def test_stale_loop_devices_are_this_data_dirs_unmounted_ones(tmp_path: Path) -> None:
+    disks = tmp_path / "disks"
+    backing = {
+        "/dev/loop0": f"{disks}/dbx_a.img",
+        "/dev/loop1": f"{disks}/dbx_b.img (deleted)",
+        "/dev/loop2": f"{disks}/dbx_c.img",
+        "/dev/loop3": f"{tmp_path}/disks-other/dbx_d.img",
+    }
+    assert stale_devices(backing, disks, {"/dev/loop2"}) == ["/dev/loop0", "/dev/loop1"]

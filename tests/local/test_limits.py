@@ -137,10 +137,10 @@ def test_sizes_are_checked_on_create(api: RunloopAPI, engine: LocalEngine) -> No
             "resource_size_request": "CUSTOM_SIZE",
             "custom_cpu_cores": 1,
             "custom_gb_memory": 2,
-            "custom_disk_size": 8,
+            "custom_disk_size": 3,
         }
     )
-    assert disk.status_code == 501 and "custom_disk_size" in disk.json()["message"]
+    assert disk.status_code == 400 and "custom_disk_size" in disk.json()["message"]
 
 
 def test_a_custom_size_runs_with_its_limits(api: RunloopAPI, new_devbox: Callable[..., DevboxView]) -> None:
