@@ -47,6 +47,7 @@ from .snapshots.service import SnapshotService
 from .ssh import routes as ssh_routes
 from .ssh.service import SshService
 from .tunnels import routes as tunnel_routes
+from .tunnels.pty_service import PtyTunnelService
 from .tunnels.service import TunnelService
 
 __all__ = ["IMPLEMENTED", "build_app", "implemented_operations"]
@@ -161,6 +162,7 @@ def build_app(
     pty = PtyService(service)
     ssh = SshService(service, host, ssh_port)
     tunnels = TunnelService(service, host)
+    pty_tunnels = PtyTunnelService(service, token, host)
     computers = ComputerService(service)
 
     @contextlib.asynccontextmanager
@@ -175,6 +177,7 @@ def build_app(
         pty.start()
         await ssh.start()
         tunnels.start()
+        pty_tunnels.start()
         # Every record that holds layers is open now: layers none holds (a killed engine's
         # half-taken snapshot, a cut build's steps) go.
         await service.images.collect_garbage()
@@ -183,6 +186,7 @@ def build_app(
         finally:
             await ssh.close()
             await tunnels.close()
+            await pty_tunnels.close()
             await pty.stop()
             computers.close()
             await blueprints.close()
@@ -215,6 +219,7 @@ def build_app(
     app.state.pty = pty
     app.state.ssh = ssh
     app.state.tunnels = tunnels
+    app.state.pty_tunnels = pty_tunnels
     app.state.computers = computers
     dispatch = _dispatcher(_table())
     app.router.default = dispatch  # websockets to other paths: a 404 of the same words

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import h11
 
-from .rules import Refusal, authorize, forwarded_headers, response_headers
+from .rules import Refusal, authorize, response_headers
 
 __all__ = ["Gate", "READ_CHUNK", "serve_client"]
 
@@ -47,6 +47,16 @@ class Gate(Protocol):
 
     def activity(self, tunnel: Mapping[str, Any]) -> None:
         """A request passed ``tunnel`` (resets the devbox's idle timer where it says so)."""
+        ...
+
+    def upstream_request(
+        self, tunnel: Mapping[str, Any], request: h11.Request, client_ip: str
+    ) -> h11.Request:
+        """What the server behind the tunnel is sent for a client's ``request`` that passed ``tunnel``.
+
+        Raises:
+            Refusal: The tunnel does not relay this request.
+        """
         ...
 
 
@@ -131,6 +141,11 @@ async def serve_client(
                     "this tunnel needs its token: X-Runloop-Tunnel-Authorization: Bearer <auth_token>",
                 )
                 return
+            try:
+                request = gate.upstream_request(tunnel, event, client_ip)
+            except Refusal as refusal:
+                await _refuse(client, refusal.status, refusal.message)
+                return
             gate.activity(tunnel)
             if upstream is not None and upstream.reader.at_eof():
                 await upstream.close()  # the devbox's server closed its idle connection
@@ -141,11 +156,6 @@ async def serve_client(
                 except Refusal as refusal:
                     await _refuse(client, refusal.status, refusal.message)
                     return
-            request = h11.Request(
-                method=event.method,
-                target=event.target,
-                headers=forwarded_headers(tunnel, event.headers, client_ip),
-            )
             switched = await _exchange(client, upstream, request)
             if switched:
                 await _splice(client, upstream)

@@ -1,4 +1,4 @@
-"""Routes of tunnels: enable_tunnel, remove_tunnel, and the engine's own ``open_tunnel_port``.
+"""Routes of tunnels: enable_tunnel, remove_tunnel, create_pty_tunnel, and the engine's own ``open_tunnel_port``.
 
 ``LOCAL_ROUTES`` are not in the spec: ``POST /v1/devboxes/{id}/open_tunnel_port {"port": P}``
 gives port ``P`` of the devbox's tunnel a host port and answers the tunnel's view, whose
@@ -16,6 +16,7 @@ from starlette.responses import Response
 from runloop_api.types import EmptyRecord, TunnelConfig
 
 from ..http.requests import Routes, app_state, json_body, respond
+from .pty_service import PtyTunnelService
 from .service import TunnelService
 
 __all__ = ["LOCAL_ROUTES", "ROUTES", "OpenTunnelPort"]
@@ -44,6 +45,17 @@ async def remove_tunnel(request: Request) -> Response:
     return respond(EmptyRecord())
 
 
+def pty_tunnels(request: Request) -> PtyTunnelService:
+    """The engine's PTY tunnel service, kept in the app state."""
+    return app_state(request, "pty_tunnels", PtyTunnelService)
+
+
+async def create_pty_tunnel(request: Request) -> Response:
+    server = request.scope.get("server")
+    engine = (str(server[0]), int(server[1])) if server and server[1] is not None else None
+    return respond(await pty_tunnels(request).create(request.path_params["id"], engine))
+
+
 async def open_tunnel_port(request: Request) -> Response:
     body = await json_body(request, OpenTunnelPort)
     return respond(await tunnels(request).open_port(request.path_params["id"], body.port))
@@ -52,6 +64,7 @@ async def open_tunnel_port(request: Request) -> Response:
 ROUTES: Routes = [
     ("POST", "/v1/devboxes/{id}/enable_tunnel", enable_tunnel),
     ("POST", "/v1/devboxes/{id}/remove_tunnel", remove_tunnel),
+    ("POST", "/v1/devboxes/{id}/create_pty_tunnel", create_pty_tunnel),
 ]
 
 LOCAL_ROUTES: Routes = [

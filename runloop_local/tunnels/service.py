@@ -28,16 +28,18 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import h11
+
 from runloop_api.types import TunnelConfig, TunnelView
 
 from ..db.clock import now_ms
 from ..devboxes.service import DevboxService
 from ..http.errors import ApiError, bad_request
 from ..network.reach import connect_devbox_port
-from .proxy import serve_client
-from .rules import Refusal, check_port, new_tunnel, serving, url_host
+from .proxy import Gate, serve_client
+from .rules import Refusal, check_port, forwarded_headers, new_tunnel, serving, url_host
 
-__all__ = ["TunnelService", "WAKE_SECONDS"]
+__all__ = ["Listener", "TunnelService", "WAKE_SECONDS", "bind", "listen"]
 
 log = logging.getLogger("runloop_local")
 
@@ -46,7 +48,7 @@ WAKE_SECONDS = 60.0
 
 
 @dataclass
-class _Port:
+class Listener:
     """One listening tunnel port and the client connections it serves."""
 
     devbox_id: str
@@ -88,6 +90,15 @@ class _PortGate:
         if live is not None and tunnel.get("http_keep_alive", True):
             live.touch()
 
+    def upstream_request(
+        self, tunnel: Mapping[str, Any], request: h11.Request, client_ip: str
+    ) -> h11.Request:
+        return h11.Request(
+            method=request.method,
+            target=request.target,
+            headers=forwarded_headers(tunnel, request.headers, client_ip),
+        )
+
 
 class TunnelService:
     """The devboxes' tunnels and their listening ports.
@@ -100,7 +111,7 @@ class TunnelService:
     def __init__(self, devboxes: DevboxService, host: str = "127.0.0.1") -> None:
         self.devboxes = devboxes
         self._host = host
-        self._ports: dict[tuple[str, int], _Port] = {}
+        self._ports: dict[tuple[str, int], Listener] = {}
         self._tunnels: dict[str, Mapping[str, Any]] = {}
         """The tunnel of each devbox as its last :meth:`_sync` read it (every change of a tunnel
         syncs), so a request through a port reads no record."""
@@ -187,7 +198,7 @@ class TunnelService:
         if str(port) not in urls:
             # The host port is chosen now and recorded; it listens from now on if the devbox
             # serves, else it is bound again when it does.
-            probe = _bind(self._host, 0)
+            probe = bind(self._host, 0)
             host_port = probe.getsockname()[1]
             probe.close()
             urls[str(port)] = f"http://{url_host(self._host)}:{host_port}"
@@ -261,26 +272,11 @@ class TunnelService:
 
     async def _listen(self, devbox_id: str, port: int, host_port: int) -> None:
         try:
-            sock = _bind(self._host, host_port)
+            sock = bind(self._host, host_port)
         except OSError as exc:
-            sock = _bind(self._host, 0)
+            sock = bind(self._host, 0)
             self._moved(devbox_id, port, sock.getsockname()[1], exc)
-        gate = _PortGate(self, devbox_id, port)
-        entry: _Port | None = None
-
-        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            task = asyncio.current_task()
-            assert task is not None and entry is not None
-            entry.clients.add(task)
-            peer = writer.get_extra_info("peername") or ("",)
-            try:
-                await serve_client(reader, writer, gate, str(peer[0]))
-            finally:
-                entry.clients.discard(task)
-
-        server = await asyncio.start_server(handle, sock=sock, limit=1 << 20)
-        entry = _Port(devbox_id, port, server)
-        self._ports[(devbox_id, port)] = entry
+        self._ports[(devbox_id, port)] = await listen(devbox_id, port, sock, _PortGate(self, devbox_id, port))
 
     def _moved(self, devbox_id: str, port: int, host_port: int, why: OSError) -> None:
         rec = self.devboxes.store.get_devbox(devbox_id)
@@ -305,7 +301,27 @@ class TunnelService:
         }
 
 
-def _bind(host: str, port: int) -> socket.socket:
+async def listen(devbox_id: str, port: int, sock: socket.socket, gate: Gate) -> Listener:
+    """Serves tunnel connections on ``sock`` through ``gate`` (see :func:`.proxy.serve_client`)."""
+    entry: Listener | None = None
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None and entry is not None
+        entry.clients.add(task)
+        peer = writer.get_extra_info("peername") or ("",)
+        try:
+            await serve_client(reader, writer, gate, str(peer[0]))
+        finally:
+            entry.clients.discard(task)
+
+    server = await asyncio.start_server(handle, sock=sock, limit=1 << 20)
+    entry = Listener(devbox_id, port, server)
+    return entry
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening, non-blocking TCP socket on ``host:port`` (0: a free port)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:

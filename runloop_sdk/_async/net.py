@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing_extensions import Unpack
 
-from runloop_api.types import DevboxCreateSshKeyView, TunnelAuthMode, TunnelView
+from runloop_api.types import DevboxCreateSshKeyView, PtyTunnelView, TunnelAuthMode, TunnelView
 
 from .._base.options import MutationOptions, RequestOptions
 from .._base.urls import engine_port_urls, tunnel_url
@@ -23,6 +23,16 @@ class AsyncNetworkInterface:
     async def create_ssh_key(self, **options: Unpack[MutationOptions]) -> DevboxCreateSshKeyView:
         """Creates an SSH key for the devbox (private key, user and host)."""
         return await self._ctx.api.devboxes.create_ssh_key(self._devbox_id, **options)
+
+    async def create_pty_tunnel(self, **options: Unpack[MutationOptions]) -> PtyTunnelView:
+        """Opens an ephemeral tunnel to the devbox's terminal API, authenticated by its ``auth_token``.
+
+        It closes when the devbox stops running. On the local engine the view has an extra
+        ``url`` (``view.model_extra["url"]``, ``http://127.0.0.1:{port}``): ``GET {url}/pty/{name}``
+        and the websocket ``ws://.../pty/{name}`` with ``Authorization: Bearer {auth_token}``
+        reach this devbox's terminals (the engine's token is neither needed nor accepted there).
+        """
+        return await self._ctx.api.devboxes.create_pty_tunnel(self._devbox_id, **options)
 
     async def enable_tunnel(
         self,

@@ -71,6 +71,7 @@ REFUSED_BY_STATE = (
     "devboxDownloadFile",
     "devboxUploadFile",
     "enableDevboxTunnel",  # also: it has a tunnel already
+    "createDevboxPtyTunnel",
     # an execution that has ended
     "sendStdIn",
     "killAsyncExecution",
