@@ -10,11 +10,16 @@ import httpx
 from .._base.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._client_base import AsyncAPIClient
 from .resources import (
+    AsyncAgentsResource,
+    AsyncBenchmarkJobsResource,
+    AsyncBenchmarkRunsResource,
+    AsyncBenchmarksResource,
     AsyncBlueprintsResource,
     AsyncDevboxesResource,
     AsyncNetworkPoliciesResource,
     AsyncObjectsResource,
     AsyncPtyResource,
+    AsyncScenariosResource,
     AsyncSecretsResource,
 )
 
@@ -79,6 +84,16 @@ class AsyncRunloopAPI(AsyncAPIClient):
         """Egress network policies."""
         self.pty = AsyncPtyResource(self)
         """Interactive terminal sessions."""
+        self.agents = AsyncAgentsResource(self)
+        """Agents: packages mounted into devboxes to work on scenarios."""
+        self.scenarios = AsyncScenariosResource(self)
+        """Scenarios, their runs and their scorers."""
+        self.benchmarks = AsyncBenchmarksResource(self)
+        """Benchmarks: sets of scenarios (and, deprecated, their runs under ``benchmarks.runs``)."""
+        self.benchmark_runs = AsyncBenchmarkRunsResource(self)
+        """Benchmark runs: one scenario run per scenario of a benchmark."""
+        self.benchmark_jobs = AsyncBenchmarkJobsResource(self)
+        """Benchmark jobs (beta): benchmark runs of several agents."""
 
     async def __aenter__(self) -> AsyncRunloopAPI:
         return self

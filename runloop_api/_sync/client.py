@@ -11,11 +11,16 @@ import httpx
 from .._base.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._client_base import APIClient
 from .resources import (
+    AgentsResource,
+    BenchmarkJobsResource,
+    BenchmarkRunsResource,
+    BenchmarksResource,
     BlueprintsResource,
     DevboxesResource,
     NetworkPoliciesResource,
     ObjectsResource,
     PtyResource,
+    ScenariosResource,
     SecretsResource,
 )
 
@@ -80,6 +85,16 @@ class RunloopAPI(APIClient):
         """Egress network policies."""
         self.pty = PtyResource(self)
         """Interactive terminal sessions."""
+        self.agents = AgentsResource(self)
+        """Agents: packages mounted into devboxes to work on scenarios."""
+        self.scenarios = ScenariosResource(self)
+        """Scenarios, their runs and their scorers."""
+        self.benchmarks = BenchmarksResource(self)
+        """Benchmarks: sets of scenarios (and, deprecated, their runs under ``benchmarks.runs``)."""
+        self.benchmark_runs = BenchmarkRunsResource(self)
+        """Benchmark runs: one scenario run per scenario of a benchmark."""
+        self.benchmark_jobs = BenchmarkJobsResource(self)
+        """Benchmark jobs (beta): benchmark runs of several agents."""
 
     def __enter__(self) -> RunloopAPI:
         return self

@@ -6,14 +6,10 @@ from __future__ import annotations
 from typing import Annotated, Literal, TypeAlias
 
 from .._base.models import BaseModel, Int32, KeepUnknown
-from .shared import CodeMountParameters, DevboxView, DevboxViewStatus, LaunchParameters
+from .shared import CodeMountParameters, DevboxView, DevboxViewStatus, LaunchParameters, Mount
 
 __all__ = [
-    "AgentMount",
     "AuthMechanism",
-    "BrokerMount",
-    "BrokerMountProtocol",
-    "CodeMount",
     "DevboxCreateGatewayTokenParams",
     "DevboxCreateMcpTokenParams",
     "DevboxCreateParameters",
@@ -29,36 +25,15 @@ __all__ = [
     "DevboxUpdateParameters",
     "DevboxWaitForStatusRequest",
     "DevboxWriteFileParameters",
-    "FileMount",
     "FileUpload",
     "GatewaySpec",
     "GatewayTokenView",
     "McpSpec",
     "McpTokenView",
-    "Mount",
-    "ObjectMount",
     "PtyTunnelView",
     "TunnelAuthMode",
     "TunnelConfig",
 ]
-
-
-class AgentMount(BaseModel):
-    """The AgentMount schema."""
-
-    type: Literal["agent_mount"]
-
-    agent_id: str | None = None
-    """The ID of the agent to mount."""
-
-    agent_name: str | None = None
-    """The name of the agent to mount."""
-
-    agent_path: str | None = None
-    """Path to mount the agent on the Devbox."""
-
-    auth_token: str | None = None
-    """Optional auth token for private repositories."""
 
 
 class AuthMechanism(BaseModel):
@@ -69,53 +44,6 @@ class AuthMechanism(BaseModel):
 
     key: str | None = None
     """The header name (e.g., 'x-api-key')."""
-
-
-BrokerMountProtocol: TypeAlias = Annotated[
-    Literal["acp", "claude_json", "codex_json", "pi_json"], KeepUnknown
-]
-
-
-class BrokerMount(BaseModel):
-    """The BrokerMount schema."""
-
-    axon_id: str
-    """The ID of the axon event stream to mount onto the Devbox."""
-
-    type: Literal["broker_mount"]
-
-    agent_binary: str | None = None
-    """Binary to launch the agent (e.g., 'opencode')."""
-
-    launch_args: list[str] | None = None
-    """Arguments to pass to the agent command (e.g., ['acp'])."""
-
-    protocol: BrokerMountProtocol | None = None
-    """The protocol used by the broker to deliver events to the agent."""
-
-    working_directory: str | None = None
-    """Working directory in which to launch the agent binary."""
-
-
-class CodeMount(BaseModel):
-    """The CodeMount schema."""
-
-    repo_name: str
-    """The name of the repo to mount."""
-
-    repo_owner: str
-    """The owner of the repo."""
-
-    type: Literal["code_mount"]
-
-    token: str | None = None
-    """The authentication token necessary to pull repo."""
-
-    git_ref: str | None = None
-    """Optional git ref (branch or tag) to checkout."""
-
-    install_command: str | None = None
-    """Installation command to install and setup repository."""
 
 
 class DevboxCreateGatewayTokenParams(BaseModel):
@@ -158,33 +86,6 @@ class McpSpec(BaseModel):
 
     secret: str
     """The secret containing the MCP server credential."""
-
-
-class FileMount(BaseModel):
-    """The FileMount schema."""
-
-    content: str
-    """Content of the file to mount."""
-
-    target: str
-    """Target path where the file should be mounted."""
-
-    type: Literal["file_mount"]
-
-
-class ObjectMount(BaseModel):
-    """The ObjectMount schema."""
-
-    object_id: str
-    """The ID of the object to write."""
-
-    object_path: str
-    """The path to write the object on the Devbox."""
-
-    type: Literal["object_mount"]
-
-
-Mount: TypeAlias = ObjectMount | AgentMount | CodeMount | FileMount | BrokerMount
 
 
 TunnelAuthMode: TypeAlias = Annotated[Literal["open", "authenticated"], KeepUnknown]

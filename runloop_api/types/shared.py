@@ -9,8 +9,17 @@ from .._base.models import BaseModel, Int32, KeepUnknown
 
 __all__ = [
     "AfterIdle",
+    "AgentMount",
     "Architecture",
+    "AstGrepScoringFunction",
+    "BashScriptScoringFunction",
+    "BrokerMount",
+    "BrokerMountProtocol",
+    "BuiltInScoringFunction",
+    "CodeMount",
     "CodeMountParameters",
+    "CommandScoringFunction",
+    "CustomScoringFunction",
     "DevboxCapabilities",
     "DevboxExecutionDetailView",
     "DevboxStateTransition",
@@ -19,20 +28,41 @@ __all__ = [
     "DevboxViewShutdownReason",
     "DevboxViewStatus",
     "EmptyRecord",
+    "FileMount",
     "GatewaySpecView",
     "IdleAction",
     "InitiatorType",
+    "InputContext",
     "LaunchParameters",
     "LifecycleConfiguration",
     "LifecycleHooks",
     "McpSpecView",
     "MetadataKeysView",
     "MetadataValuesView",
+    "Mount",
+    "ObjectMount",
+    "PythonScriptScoringFunction",
     "ResourceSize",
     "ResumeTriggers",
+    "RunProfile",
+    "ScenarioDefinitionListView",
+    "ScenarioDefinitionStatus",
+    "ScenarioDefinitionView",
+    "ScenarioEnvironment",
+    "ScenarioRunListView",
+    "ScenarioRunState",
+    "ScenarioRunView",
+    "ScoringContract",
+    "ScoringContractResultView",
+    "ScoringFunction",
+    "ScoringFunctionResultView",
+    "ScoringFunctionResultViewState",
+    "TestBasedScoringFunction",
+    "TestFile",
     "TunnelAuthModeView",
     "TunnelView",
     "UserParameters",
+    "ValidationType",
 ]
 
 
@@ -49,7 +79,174 @@ class AfterIdle(BaseModel):
     """Action to take after Devbox becomes idle."""
 
 
+class AgentMount(BaseModel):
+    """The AgentMount schema."""
+
+    type: Literal["agent_mount"]
+
+    agent_id: str | None = None
+    """The ID of the agent to mount."""
+
+    agent_name: str | None = None
+    """The name of the agent to mount."""
+
+    agent_path: str | None = None
+    """Path to mount the agent on the Devbox."""
+
+    auth_token: str | None = None
+    """Optional auth token for private repositories."""
+
+
 Architecture: TypeAlias = Annotated[Literal["x86_64", "arm64"], KeepUnknown]
+
+
+class AstGrepScoringFunction(BaseModel):
+    """AstGrepScoringFunction utilizes structured coach search for scoring."""
+
+    pattern: str
+    """AST pattern to match."""
+
+    search_directory: str
+    """The path to search."""
+
+    type: Literal["ast_grep_scorer"]
+
+    lang: str | None = None
+    """The language of the pattern."""
+
+
+class BashScriptScoringFunction(BaseModel):
+    """BashScriptScoringFunction is a scoring function specified by a bash script that will be run in
+    the context of your environment.
+    """
+
+    type: Literal["bash_script_scorer"]
+
+    bash_script: str | None = None
+    """A single bash script that sets up the environment, scores, and prints the final score to
+    standard out.
+    """
+
+
+BrokerMountProtocol: TypeAlias = Annotated[
+    Literal["acp", "claude_json", "codex_json", "pi_json"], KeepUnknown
+]
+
+
+class BrokerMount(BaseModel):
+    """The BrokerMount schema."""
+
+    axon_id: str
+    """The ID of the axon event stream to mount onto the Devbox."""
+
+    type: Literal["broker_mount"]
+
+    agent_binary: str | None = None
+    """Binary to launch the agent (e.g., 'opencode')."""
+
+    launch_args: list[str] | None = None
+    """Arguments to pass to the agent command (e.g., ['acp'])."""
+
+    protocol: BrokerMountProtocol | None = None
+    """The protocol used by the broker to deliver events to the agent."""
+
+    working_directory: str | None = None
+    """Working directory in which to launch the agent binary."""
+
+
+class CommandScoringFunction(BaseModel):
+    """CommandScoringFunction executes a single command and checks the result.The output of the command
+    will be printed.
+    """
+
+    type: Literal["command_scorer"]
+
+    command: str | None = None
+    """The command to execute."""
+
+
+class CustomScoringFunction(BaseModel):
+    """CustomScoringFunction is a custom, user defined scoring function."""
+
+    custom_scorer_type: str
+    """Type of the scoring function, previously registered with Runloop."""
+
+    type: Literal["custom_scorer"]
+
+    scorer_params: Any | None = None
+    """Additional JSON structured context to pass to the scoring function."""
+
+
+class PythonScriptScoringFunction(BaseModel):
+    """PythonScriptScoringFunction will run a python script in the context of your environment as a
+    ScoringFunction.
+    """
+
+    python_script: str
+    """Python script to be run."""
+
+    type: Literal["python_script_scorer"]
+
+    python_version_constraint: str | None = None
+    """Python version to run scoring."""
+
+    requirements_contents: str | None = None
+    """Package dependencies to be installed."""
+
+
+class TestFile(BaseModel):
+    """The TestFile schema."""
+
+    file_contents: str | None = None
+    """Content of the test file"""
+
+    file_path: str | None = None
+    """Path to write content of the test file, relative to your environment's working directory"""
+
+
+class TestBasedScoringFunction(BaseModel):
+    """TestBasedScoringFunction writes test files to disk and executes a test command to verify the
+    solution.
+    """
+
+    type: Literal["test_based_scorer"]
+
+    test_command: str | None = None
+    """The command to execute for running the tests"""
+
+    test_files: list[TestFile] | None = None
+    """List of test files to create"""
+
+
+BuiltInScoringFunction: TypeAlias = (
+    AstGrepScoringFunction
+    | BashScriptScoringFunction
+    | CommandScoringFunction
+    | CustomScoringFunction
+    | PythonScriptScoringFunction
+    | TestBasedScoringFunction
+)
+
+
+class CodeMount(BaseModel):
+    """The CodeMount schema."""
+
+    repo_name: str
+    """The name of the repo to mount."""
+
+    repo_owner: str
+    """The owner of the repo."""
+
+    type: Literal["code_mount"]
+
+    token: str | None = None
+    """The authentication token necessary to pull repo."""
+
+    git_ref: str | None = None
+    """Optional git ref (branch or tag) to checkout."""
+
+    install_command: str | None = None
+    """Installation command to install and setup repository."""
 
 
 class CodeMountParameters(BaseModel):
@@ -343,6 +540,30 @@ class EmptyRecord(BaseModel):
     """The EmptyRecord schema."""
 
 
+class FileMount(BaseModel):
+    """The FileMount schema."""
+
+    content: str
+    """Content of the file to mount."""
+
+    target: str
+    """Target path where the file should be mounted."""
+
+    type: Literal["file_mount"]
+
+
+class InputContext(BaseModel):
+    """InputContextView specifies the problem statement along with all additional context for a
+    Scenario.
+    """
+
+    problem_statement: str
+    """The problem statement for the Scenario."""
+
+    additional_context: Any | None = None
+    """Additional JSON structured input context."""
+
+
 class MetadataKeysView(BaseModel):
     """The MetadataKeysView schema."""
 
@@ -355,3 +576,235 @@ class MetadataValuesView(BaseModel):
     key: str | None = None
 
     values: list[str] | None = None
+
+
+class ObjectMount(BaseModel):
+    """The ObjectMount schema."""
+
+    object_id: str
+    """The ID of the object to write."""
+
+    object_path: str
+    """The path to write the object on the Devbox."""
+
+    type: Literal["object_mount"]
+
+
+Mount: TypeAlias = ObjectMount | AgentMount | CodeMount | FileMount | BrokerMount
+
+
+class RunProfile(BaseModel):
+    """The RunProfile schema."""
+
+    envVars: dict[str, str] | None = None
+    """Mapping of Environment Variable to Value."""
+
+    launchParameters: LaunchParameters | None = None
+    """LaunchParameters enable you to customize the resources available to your Devbox as well as the
+    environment set up that should be completed before the Devbox is marked as 'running'.
+    """
+
+    mounts: list[Mount] | None = None
+    """A list of mounts to be included in the scenario run."""
+
+    purpose: str | None = None
+    """Purpose of the run."""
+
+    secrets: dict[str, str] | None = None
+    """Mapping of Environment Variable to User Secret Name."""
+
+
+ScenarioDefinitionStatus: TypeAlias = Annotated[Literal["active", "archived"], KeepUnknown]
+
+
+class ScenarioEnvironment(BaseModel):
+    """ScenarioEnvironmentParameters specify the environment in which a Scenario will be run."""
+
+    blueprint_id: str | None = None
+    """Use the blueprint with matching ID."""
+
+    launch_parameters: LaunchParameters | None = None
+    """LaunchParameters enable you to customize the resources available to your Devbox as well as the
+    environment set up that should be completed before the Devbox is marked as 'running'.
+    """
+
+    snapshot_id: str | None = None
+    """Use the snapshot with matching ID."""
+
+    working_directory: str | None = None
+    """The working directory where the agent is expected to fulfill the scenario."""
+
+
+class ScoringFunction(BaseModel):
+    """ScoringFunction specifies a method of scoring a Scenario."""
+
+    name: str
+    """Name of scoring function."""
+
+    scorer: BuiltInScoringFunction
+    """The scoring function to use for evaluating this scenario."""
+
+    weight: float
+    """Weight to apply to scoring function score."""
+
+
+class ScoringContract(BaseModel):
+    """InputContextView specifies the problem statement along with all additional context for a
+    Scenario.
+    """
+
+    scoring_function_parameters: list[ScoringFunction]
+    """A list of scoring functions used to evaluate the Scenario."""
+
+
+ValidationType: TypeAlias = Annotated[Literal["UNSPECIFIED", "FORWARD", "REVERSE", "EVALUATION"], KeepUnknown]
+
+
+class ScenarioDefinitionView(BaseModel):
+    """A ScenarioDefinitionView represents a repeatable AI coding evaluation test, complete with
+    initial environment and scoring contract.
+    """
+
+    id: str
+    """The ID of the Scenario."""
+
+    input_context: InputContext
+    """The input context for the Scenario."""
+
+    metadata: dict[str, str]
+    """User defined metadata to attach to the scenario for organization."""
+
+    name: str
+    """The name of the Scenario."""
+
+    scoring_contract: ScoringContract
+    """The scoring contract for the Scenario."""
+
+    status: ScenarioDefinitionStatus
+    """Whether the scenario is active or archived."""
+
+    environment: ScenarioEnvironment | None = None
+    """ScenarioEnvironmentParameters specify the environment in which a Scenario will be run."""
+
+    is_public: bool | None = None
+    """Whether this scenario is public."""
+
+    reference_output: str | None = None
+    """A string representation of the reference output to solve the scenario."""
+
+    required_environment_variables: list[str] | None = None
+    """Environment variables required to run the scenario."""
+
+    required_secret_names: list[str] | None = None
+    """Environment variables required to run the scenario."""
+
+    scorer_timeout_sec: Int32 | None = None
+    """Timeout for scoring in seconds."""
+
+    validation_type: ValidationType | None = None
+    """Validation strategy."""
+
+
+class ScenarioDefinitionListView(BaseModel):
+    """The ScenarioDefinitionListView schema."""
+
+    has_more: bool
+
+    scenarios: list[ScenarioDefinitionView]
+    """List of Scenarios matching filter."""
+
+    total_count: Int32 | None = None
+
+
+ScenarioRunState: TypeAlias = Annotated[
+    Literal["running", "scoring", "scored", "completed", "canceled", "timeout", "failed"], KeepUnknown
+]
+
+
+ScoringFunctionResultViewState: TypeAlias = Annotated[Literal["unknown", "complete", "error"], KeepUnknown]
+
+
+class ScoringFunctionResultView(BaseModel):
+    """A ScoringFunctionResultView represents the result of running a single scoring function on a
+    given input context.
+    """
+
+    output: str
+    """Log output of the scoring function."""
+
+    score: float
+    """Final score for the given scoring function."""
+
+    scoring_function_name: str
+    """Scoring function name that ran."""
+
+    state: ScoringFunctionResultViewState
+    """The state of the scoring function application."""
+
+
+class ScoringContractResultView(BaseModel):
+    """A ScoringContractResultView represents the result of running all scoring functions on a given
+    input context.
+    """
+
+    score: float
+    """Total score for all scoring contracts."""
+
+    scoring_function_results: list[ScoringFunctionResultView]
+    """List of all individual scoring function results."""
+
+
+class ScenarioRunView(BaseModel):
+    """A ScenarioRunView represents a single run of a Scenario on a Devbox."""
+
+    id: str
+    """ID of the ScenarioRun."""
+
+    devbox_id: str
+    """ID of the Devbox on which the Scenario is running."""
+
+    metadata: dict[str, str]
+    """User defined metadata to attach to the scenario run for organization."""
+
+    scenario_id: str
+    """ID of the Scenario that has been run."""
+
+    state: ScenarioRunState
+    """The state of the ScenarioRun."""
+
+    benchmark_run_id: str | None = None
+    """ID of the BenchmarkRun that this Scenario is associated with, if any."""
+
+    duration_ms: int | None = None
+    """Duration scenario took to run."""
+
+    environment_variables: dict[str, str] | None = None
+    """Environment variables used to run the scenario."""
+
+    name: str | None = None
+    """Optional name of ScenarioRun."""
+
+    purpose: str | None = None
+    """Purpose of the ScenarioRun."""
+
+    scoring_contract_result: ScoringContractResultView | None = None
+    """A ScoringContractResultView represents the result of running all scoring functions on a given
+    input context.
+    """
+
+    secrets_provided: dict[str, str] | None = None
+    """User secrets used to run the scenario."""
+
+    start_time_ms: int | None = None
+    """The time that the scenario started"""
+
+
+class ScenarioRunListView(BaseModel):
+    """The ScenarioRunListView schema."""
+
+    has_more: bool
+
+    runs: list[ScenarioRunView]
+    """List of ScenarioRuns matching filter."""
+
+    total_count: Int32 | None = None

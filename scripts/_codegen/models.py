@@ -9,6 +9,10 @@ from .util import HEADER, docstring, one_line, ref_name, resolve
 
 SHARED = "shared"
 
+# Field names a model cannot use as attributes: pydantic's mypy plugin gives every model an
+# ``__init__(..., **kwargs)``. Such a field is ``<name>_`` in Python and ``<name>`` on the wire.
+RESERVED_FIELDS = {"kwargs"}
+
 
 def reachable(spec: dict[str, Any], roots: set[str]) -> set[str]:
     """Every schema name reachable from ``roots`` through $refs."""
@@ -108,11 +112,15 @@ def _model(spec: dict[str, Any], name: str, schema: dict[str, Any]) -> str:
     for prop in ordered:
         prop_schema = props[prop]
         annotation = type_expr(spec, prop_schema)
+        attribute = f"{prop}_" if prop in RESERVED_FIELDS else prop
+        alias = f'alias="{prop}"' if prop in RESERVED_FIELDS else ""
         # Required but nullable fields default to None: servers omit them as often as they send null.
         if prop in required and not prop_schema.get("nullable"):
-            lines.append(f"\n    {prop}: {annotation}\n")
+            default = f" = Field({alias})" if alias else ""
+            lines.append(f"\n    {attribute}: {annotation}{default}\n")
         else:
-            lines.append(f"\n    {prop}: {annotation} | None = None\n")
+            default = f"Field(default=None, {alias})" if alias else "None"
+            lines.append(f"\n    {attribute}: {annotation} | None = {default}\n")
         if prop_schema.get("description"):
             lines.append(docstring(one_line(prop_schema["description"]), "    "))
     return "".join(lines)
@@ -161,8 +169,10 @@ def render_models(spec: dict[str, Any], operations: list[Operation]) -> dict[str
             imported |= {dep for dep in _refs(schemas[name]) if module_of[dep] != module}
         head = HEADER.format(script="generate_api.py", source="spec/runloop-openapi.yaml")
         head += f'"""API models: {module.replace("_", " ")}."""\n\nfrom __future__ import annotations\n\n'
-        head += "from typing import Annotated, Any, Literal\n\nfrom typing_extensions import TypeAlias\n\n"
+        head += "from typing import Annotated, Any, Literal\n\n"
         used = "".join(body)
+        head += "from pydantic import Field\n" if " = Field(" in used else ""
+        head += "from typing_extensions import TypeAlias\n\n"
         bases = ["BaseModel", *(["Int32"] if "Int32" in used else []), "KeepUnknown"]
         head += f"from .._base.models import {', '.join(bases)}\n"
         for dep in sorted(imported):

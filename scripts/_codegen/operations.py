@@ -8,7 +8,17 @@ from typing import Any
 
 from .util import ref_name, resolve
 
-IN_SCOPE_TAGS = {"Devbox", "Computer", "Blueprint", "Object", "Secret", "NetworkPolicy"}
+IN_SCOPE_TAGS = {
+    "Devbox",
+    "Computer",
+    "Blueprint",
+    "Object",
+    "Secret",
+    "NetworkPolicy",
+    "Agent",
+    "Scenario",
+    "Benchmark",
+}
 
 # Operations the official client does not expose (spec-only) or exposes only through a helper.
 NAME_OVERRIDES = {
@@ -28,6 +38,35 @@ NAME_OVERRIDES = {
     "tailDevboxLogs": "devboxes.logs.tail",
     "waitForDevboxStatus": "devboxes.wait_for_status",
     "waitForCommandCompletion": "devboxes.executions.wait_for_status",
+    "getScenarioMetadataKeys": "scenarios.metadata_keys",
+    "getScenarioMetadataValues": "scenarios.metadata_values",
+    "getScenarioRuns": "scenarios.list_runs",
+    "unarchiveScenario": "scenarios.unarchive",
+    "getBenchmarkMetadataKeys": "benchmarks.metadata_keys",
+    "getBenchmarkMetadataValues": "benchmarks.metadata_values",
+    "archiveBenchmark": "benchmarks.archive",
+    "unarchiveBenchmark": "benchmarks.unarchive",
+    "getBenchmarkRuns": "benchmarks.list_runs",
+    "downloadBenchmarkRunLogs": "benchmark_runs.download_logs",
+    # The paths benchmark runs had before ``/v1/benchmark_runs``, under the names the official
+    # client gave them then; the API deprecates them, so their methods warn when called.
+    "listBenchmarkRunsDeprecated": "benchmarks.runs.list",
+    "getBenchmarkRunDeprecated": "benchmarks.runs.retrieve",
+    "cancelBenchmarkRunDeprecated": "benchmarks.runs.cancel",
+    "completeBenchmarkRunDeprecated": "benchmarks.runs.complete",
+    "downloadBenchmarkRunLogsDeprecated": "benchmarks.runs.download_logs",
+    "listBenchmarkRunScenarioRunsDeprecated": "benchmarks.runs.list_scenario_runs",
+}
+
+# What to call instead of a deprecated operation (its deprecation warning says so).
+REPLACEMENTS = {
+    "listBenchmarkRunsDeprecated": "benchmark_runs.list",
+    "getBenchmarkRunDeprecated": "benchmark_runs.retrieve",
+    "cancelBenchmarkRunDeprecated": "benchmark_runs.cancel",
+    "completeBenchmarkRunDeprecated": "benchmark_runs.complete",
+    "downloadBenchmarkRunLogsDeprecated": "benchmark_runs.download_logs",
+    "listBenchmarkRunScenarioRunsDeprecated": "benchmark_runs.list_scenario_runs",
+    "execSyncCommand": "devboxes.executions.execute_async",
 }
 
 # POSTs that only read, so repeating them is harmless.
@@ -89,6 +128,9 @@ DOMAIN_BY_TAG = {
     "Object": "objects",
     "Secret": "secrets",
     "NetworkPolicy": "network_policies",
+    "Agent": "agents",
+    "Scenario": "scenarios",
+    "Benchmark": "benchmarks",
 }
 
 
@@ -136,6 +178,7 @@ class Operation:
     holds: bool = False  # the server may hold the call open (long-polls, optimistic waits)
     hold_field: str | None = None  # the body field that bounds the hold, when there is one
     deprecated: bool = False
+    replacement: str | None = None  # the method to call instead, when deprecated
     referenced_schemas: set[str] = field(default_factory=set)
 
 
@@ -186,9 +229,9 @@ def collect_operations(spec: dict[str, Any]) -> list[Operation]:
             if not IN_SCOPE_TAGS & set(op.get("tags", [])):
                 continue
             ops.append(_operation(spec, path, method.upper(), op))
-    unknown = (READ_ONLY_POSTS | REPEATABLE_POSTS | {op_id for op_id, _ in GENERATED_FIELDS}) - {
-        o.operation_id for o in ops
-    }
+    unknown = (
+        READ_ONLY_POSTS | REPEATABLE_POSTS | set(REPLACEMENTS) | {op_id for op_id, _ in GENERATED_FIELDS}
+    ) - {o.operation_id for o in ops}
     if unknown:
         raise SystemExit(f"operations named for retries but not in the spec: {sorted(unknown)}")
     return sorted(ops, key=lambda o: (o.path, o.method))
@@ -210,7 +253,10 @@ def _operation(spec: dict[str, Any], path: str, method: str, op: dict[str, Any])
         idempotent=method == "GET" or op["operationId"] in READ_ONLY_POSTS | REPEATABLE_POSTS,
         long_poll_fallback=LONG_POLL_FALLBACKS.get(op["operationId"]),
         deprecated=bool(op.get("deprecated")),
+        replacement=REPLACEMENTS.get(op["operationId"]),
     )
+    if result.replacement is not None and not result.deprecated:
+        raise SystemExit(f"{result.operation_id} has a replacement but is not deprecated")
     result.referenced_schemas |= (
         _refs(op.get("requestBody")) | _refs(op.get("responses")) | _refs(op.get("parameters"))
     )
@@ -276,7 +322,8 @@ def _response(spec: dict[str, Any], op: dict[str, Any], result: Operation) -> No
         result.response_kind = "sse"
         # The media type's schema is one event (its `data` a string); the model is its payload's.
         result.response_schema = ref_name(op["x-streaming"]["event-schema"])
-    elif media == "application/octet-stream":
+    elif media == "application/octet-stream" or body["schema"].get("format") == "binary":
+        # Bytes whatever their media type (the run logs are application/zip).
         result.response_kind = "binary"
     elif media.startswith("text/"):
         result.response_kind = "text"

@@ -23,8 +23,11 @@ COMMON_DOCS = (
 )
 
 
-def class_name(namespace: tuple[str, ...]) -> str:
-    return "Async" + "".join(part.title().replace("_", "") for part in namespace[-1].split("_")) + "Resource"
+def class_name(namespace: tuple[str, ...], ambiguous: frozenset[str] = frozenset()) -> str:
+    """``AsyncExecutionsResource`` for ``devboxes.executions``; the whole namespace spells the name
+    when its last part is ``ambiguous`` (``scenarios.runs``: ``AsyncScenariosRunsResource``)."""
+    parts = namespace if namespace[-1] in ambiguous else namespace[-1:]
+    return "Async" + "".join(word.title() for part in parts for word in part.split("_")) + "Resource"
 
 
 def module_name(namespace: tuple[str, ...]) -> str:
@@ -145,11 +148,22 @@ def _body(op: Operation) -> str:
         if p.generated:
             # Filled in once, before the first attempt: every retry sends the same value.
             statement = f"        if {p.py} is None:\n            {p.py} = {p.generated}\n" + statement
+    if op.deprecated:
+        statement = _deprecation_warning(op) + statement
     if file_fields:
         (f,) = file_fields
         statement = statement.replace("data=", f'files={{"{f.name}": upload}}, data=')
         return f"        with open_upload({f.py}) as upload:\n    " + statement
     return statement
+
+
+def _deprecation_warning(op: Operation) -> str:
+    """The statement that tells the caller, once per call, that the API deprecates the operation."""
+    dotted = ".".join((*op.namespace, op.name))
+    message = f"api.{dotted} ({op.operation_id}) is deprecated by the API"
+    if op.replacement:
+        message += f"; use api.{op.replacement} instead"
+    return f"        warnings.warn({message!r}, DeprecationWarning, stacklevel=2)\n"
 
 
 def _doc(op: Operation, docs: list[str], alias_of: str | None = None) -> str:
@@ -160,7 +174,9 @@ def _doc(op: Operation, docs: list[str], alias_of: str | None = None) -> str:
     elif op.description and one_line(op.description) != summary:
         text += "\n\n" + one_line(op.description)
     if op.deprecated:
-        text += "\n\nDeprecated by the API."
+        text += "\n\nDeprecated by the API: calling it warns (``DeprecationWarning``)."
+        if op.replacement:
+            text += f" Use ``api.{op.replacement}`` instead."
     text += f"\n\n``{op.method} {op.path}`` ({op.operation_id})."
     args = "\n".join(f"    {d}" for d in docs)
     return (
@@ -211,11 +227,14 @@ def render_resources(spec: dict[str, Any], operations: list[Operation]) -> dict[
                 children.setdefault(ns[:depth], set()).add(ns[: depth + 1])
     files: dict[str, str] = {}
     all_types = set(spec["components"]["schemas"])
+    leaves = [ns[-1] for ns in namespaces]
+    ambiguous = frozenset(leaf for leaf in leaves if leaves.count(leaf) > 1)
     for ns, methods in sorted(namespaces.items()):
         head = HEADER.format(script="generate_api.py", source="spec/runloop-openapi.yaml")
         head += (
             f'"""Raw operations under ``api.{".".join(ns)}``."""\n\nfrom __future__ import annotations\n\n'
         )
+        head += "import warnings\n" if "warnings.warn(" in "".join(methods) else ""
         head += "from collections.abc import Mapping, Sequence\nfrom typing import TYPE_CHECKING, Any, Literal\n\nimport httpx\n\n"
         head += "from ..._base.files import open_upload\n"
         if "= uuid7()" in "".join(methods):
@@ -225,20 +244,20 @@ def render_resources(spec: dict[str, Any], operations: list[Operation]) -> dict[
         head += "from ..binary import AsyncBinaryResponse\nfrom ..pagination import AsyncPage\nfrom ..streaming import AsyncEventStream\n"
         kids = sorted(children.get(ns, set()))
         for kid in kids:
-            head += f"from .{module_name(kid)} import {class_name(kid)}\n"
+            head += f"from .{module_name(kid)} import {class_name(kid, ambiguous)}\n"
         head += "\nif TYPE_CHECKING:\n    from .._client_base import AsyncAPIClient\n\n"
-        head += f'__all__ = ["{class_name(ns)}"]\n\n\n'
-        cls = f"class {class_name(ns)}:\n"
+        head += f'__all__ = ["{class_name(ns, ambiguous)}"]\n\n\n'
+        cls = f"class {class_name(ns, ambiguous)}:\n"
         cls += f'    """Operations under ``api.{".".join(ns)}``."""\n\n'
         cls += "    def __init__(self, client: AsyncAPIClient) -> None:\n        self._client = client\n"
         for kid in kids:
-            cls += f"        self.{kid[-1]} = {class_name(kid)}(client)\n"
+            cls += f"        self.{kid[-1]} = {class_name(kid, ambiguous)}(client)\n"
             cls += f'        """Operations under ``api.{".".join(kid)}``."""\n'
         files[f"{module_name(ns)}.py"] = head + cls + "\n" + "\n".join(methods)
     init = HEADER.format(script="generate_api.py", source="spec/runloop-openapi.yaml")
     init += '"""Resource classes of the async raw client."""\n\n'
     for ns in sorted(namespaces):
-        init += f"from .{module_name(ns)} import {class_name(ns)}\n"
-    init += "\n__all__ = [" + ", ".join(f'"{class_name(ns)}"' for ns in sorted(namespaces)) + "]\n"
+        init += f"from .{module_name(ns)} import {class_name(ns, ambiguous)}\n"
+    init += "\n__all__ = [" + ", ".join(f'"{class_name(ns, ambiguous)}"' for ns in sorted(namespaces)) + "]\n"
     files["__init__.py"] = init
     return files

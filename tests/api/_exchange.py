@@ -81,7 +81,7 @@ class Exchange:
         if media is None:
             return "tail line 1\ntail line 2\n"
         schema = self._payload_schema(media)
-        if media == "application/octet-stream":
+        if self.binary:
             return bytes(range(256)) * 4
         if media.startswith("text/plain"):
             return "file contents\nsecond line\n"
@@ -111,7 +111,8 @@ class Exchange:
         if media == "text/event-stream":
             events = "".join(f"data: {json.dumps(self.answer)}\n\n" for _ in range(SSE_EVENTS))
             return httpx.Response(200, content=events.encode(), headers={"content-type": media})
-        if media == "application/octet-stream":
+        if self.binary:
+            validate_response(request, 200, media, self.answer)
             return httpx.Response(200, content=self.answer, headers={"content-type": media})
         if media.startswith("text/"):
             validate_response(request, 200, media, self.answer.encode())
@@ -119,6 +120,14 @@ class Exchange:
         data = json.dumps(self.answer).encode()
         validate_response(request, 200, media, data)
         return httpx.Response(200, content=data, headers={"content-type": media})
+
+    @property
+    def binary(self) -> bool:
+        """Whether the 200 answer is bytes (``format: binary``, as octet-stream or zip logs)."""
+        media = self.op.response_media_type
+        if media is None or media == "text/event-stream":
+            return False
+        return bool(self._payload_schema(media).get("format") == "binary")
 
     def _payload_schema(self, media: str) -> dict[str, Any]:
         """The schema of the 200 answer; for an event stream, of each event's data (the
@@ -146,7 +155,7 @@ class Exchange:
         media = self.op.response_media_type
         if media is None or media.startswith("text/plain"):
             assert result == self.answer
-        elif media == "application/octet-stream":
+        elif self.binary:
             assert isinstance(result, (runloop_api.BinaryResponse, runloop_api.AsyncBinaryResponse))
             assert streamed == [self.answer]
         elif media == "text/event-stream":

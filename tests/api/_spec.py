@@ -15,8 +15,10 @@ import yaml
 from openapi_core import OpenAPI
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "spec" / "runloop-openapi.yaml"
-IN_SCOPE_TAGS = frozenset({"Devbox", "Computer", "Blueprint", "Object", "Secret", "NetworkPolicy"})
-EXPECTED_OPERATION_COUNT = 86
+IN_SCOPE_TAGS = frozenset(
+    {"Devbox", "Computer", "Blueprint", "Object", "Secret", "NetworkPolicy", "Agent", "Scenario", "Benchmark"}
+)
+EXPECTED_OPERATION_COUNT = 141
 BASE_URL = "https://api.runloop.test"
 
 # Operations the official client has no method for: the names this SDK promises instead.
@@ -37,6 +39,22 @@ SPEC_ONLY_NAMES = {
     "tailDevboxLogs": "devboxes.logs.tail",
     "waitForDevboxStatus": "devboxes.wait_for_status",
     "waitForCommandCompletion": "devboxes.executions.wait_for_status",
+    "getScenarioMetadataKeys": "scenarios.metadata_keys",
+    "getScenarioMetadataValues": "scenarios.metadata_values",
+    "getScenarioRuns": "scenarios.list_runs",
+    "unarchiveScenario": "scenarios.unarchive",
+    "getBenchmarkMetadataKeys": "benchmarks.metadata_keys",
+    "getBenchmarkMetadataValues": "benchmarks.metadata_values",
+    "archiveBenchmark": "benchmarks.archive",
+    "unarchiveBenchmark": "benchmarks.unarchive",
+    "getBenchmarkRuns": "benchmarks.list_runs",
+    "downloadBenchmarkRunLogs": "benchmark_runs.download_logs",
+    "listBenchmarkRunsDeprecated": "benchmarks.runs.list",
+    "getBenchmarkRunDeprecated": "benchmarks.runs.retrieve",
+    "cancelBenchmarkRunDeprecated": "benchmarks.runs.cancel",
+    "completeBenchmarkRunDeprecated": "benchmarks.runs.complete",
+    "downloadBenchmarkRunLogsDeprecated": "benchmarks.runs.download_logs",
+    "listBenchmarkRunScenarioRunsDeprecated": "benchmarks.runs.list_scenario_runs",
 }
 
 

@@ -7,6 +7,7 @@ answers with a spec-valid body that must come back as the declared model.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from typing import Any
 
@@ -50,12 +51,35 @@ async def _consume_async(result: Any) -> list[Any] | None:
     return None
 
 
+def _warns_if_deprecated(op: SpecOperation) -> contextlib.AbstractContextManager[object]:
+    """Deprecated operations warn, naming themselves; the others must not warn (warnings fail tests)."""
+    if op.op.get("deprecated"):
+        return pytest.warns(DeprecationWarning, match=rf"\({op.operation_id}\) is deprecated by the API")
+    return contextlib.nullcontext()
+
+
+def test_deprecated_benchmark_run_methods_name_their_replacement() -> None:
+    deprecated = {op.client_method for op in OPERATIONS if op.path.startswith("/v1/benchmarks/runs")}
+    assert deprecated == {
+        f"benchmarks.runs.{name}"
+        for name in ("list", "retrieve", "cancel", "complete", "download_logs", "list_scenario_runs")
+    }
+    with RunloopAPI(bearer_token="test-token", base_url=BASE_URL) as api:
+        for name in deprecated:
+            replacement = name.replace("benchmarks.runs.", "benchmark_runs.")
+            assert callable(_method(api, replacement))
+            doc = " ".join((_method(api, name).__doc__ or "").split())
+            assert "Deprecated by the API: calling it warns (``DeprecationWarning``)" in doc
+            assert f"Use ``api.{replacement}`` instead." in doc
+
+
 @pytest.mark.parametrize("op", OPERATIONS, ids=str)
 def test_operation_sync(op: SpecOperation) -> None:
     exchange = Exchange.build(op)
     http = httpx.Client(transport=httpx.MockTransport(exchange.handle))
     with RunloopAPI(bearer_token="test-token", base_url=BASE_URL, http_client=http, max_retries=0) as api:
-        result = _method(api, op.client_method)(**exchange.kwargs)
+        with _warns_if_deprecated(op):
+            result = _method(api, op.client_method)(**exchange.kwargs)
         streamed = _consume_sync(result)
     exchange.check_result(result, streamed)
     assert len(exchange.requests) == 1
@@ -70,9 +94,10 @@ async def test_operation_async(op: SpecOperation) -> None:
     async with AsyncRunloopAPI(
         bearer_token="test-token", base_url=BASE_URL, http_client=http, max_retries=0
     ) as api:
-        result = _method(api, op.client_method)(**exchange.kwargs)
-        if inspect.isawaitable(result):
-            result = await result
+        with _warns_if_deprecated(op):
+            result = _method(api, op.client_method)(**exchange.kwargs)
+            if inspect.isawaitable(result):
+                result = await result
         streamed = await _consume_async(result)
     exchange.check_result(result, streamed)
     assert len(exchange.requests) == 1
@@ -103,7 +128,8 @@ def test_alias_sends_the_same_request(op: SpecOperation, alias: str) -> None:
     http = httpx.Client(transport=httpx.MockTransport(exchange.handle))
     with RunloopAPI(bearer_token="test-token", base_url=BASE_URL, http_client=http, max_retries=0) as api:
         for name in (op.client_method, alias):
-            result = _method(api, name)(**exchange.kwargs)
+            with _warns_if_deprecated(op):
+                result = _method(api, name)(**exchange.kwargs)
             exchange.check_result(result, _consume_sync(result))
     primary, aliased = exchange.requests
     assert (primary.method, primary.url, primary.content) == (aliased.method, aliased.url, aliased.content)

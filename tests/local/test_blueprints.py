@@ -199,9 +199,9 @@ def test_list_retrieve_preview_metadata_public_and_delete(
         ("runloop-local-base", True, "build_complete")
     ]
     assert name not in {b.name for b in public}
-    assert api.blueprints.preview(name="p", system_setup_commands=["apt-get update"]).dockerfile == (
-        "FROM runloop-local-base\nRUN apt-get update\n"
-    )
+    with pytest.warns(DeprecationWarning, match="previewImage"):
+        preview = api.blueprints.preview(name="p", system_setup_commands=["apt-get update"])
+    assert preview.dockerfile == "FROM runloop-local-base\nRUN apt-get update\n"
     box = new_devbox(blueprint_id=made[0].id)
     api.blueprints.delete(made[0].id)
     assert api.blueprints.retrieve(made[0].id).state == "deleted"

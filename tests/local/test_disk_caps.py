@@ -51,7 +51,8 @@ def _create(api: RunloopAPI, launch: dict[str, object] | None = None) -> DevboxV
 
 
 def _run(api: RunloopAPI, devbox_id: str, command: str) -> tuple[int | None, str]:
-    result = api.devboxes.execute_sync(devbox_id, command=command)
+    with pytest.warns(DeprecationWarning, match="execSyncCommand"):
+        result = api.devboxes.execute_sync(devbox_id, command=command)
     return result.exit_status, (result.stdout or "") + (result.stderr or "")
 
 

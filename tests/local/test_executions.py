@@ -90,7 +90,8 @@ def test_execution_wait_times_out_with_408(
 
 
 def test_execute_sync(api: RunloopAPI, devbox: DevboxView) -> None:
-    result = api.devboxes.executions.execute_sync(devbox.id, command="seq 1 300; echo e >&2; exit 2")
+    with pytest.warns(DeprecationWarning, match="execSyncCommand"):
+        result = api.devboxes.executions.execute_sync(devbox.id, command="seq 1 300; echo e >&2; exit 2")
     assert result.exit_status == 2
     assert result.stdout == "".join(f"{i}\n" for i in range(1, 301))  # the whole output
     assert result.stderr == "e\n"

@@ -24,7 +24,8 @@ X_SMALL = {"resource_size_request": "X_SMALL"}  # 0.5 vCPU, 1 GiB, 512 processes
 
 
 def _serves(api: RunloopAPI, devbox_id: str) -> None:
-    result = api.devboxes.execute_sync(devbox_id, command="echo still here")
+    with pytest.warns(DeprecationWarning, match="execSyncCommand"):
+        result = api.devboxes.execute_sync(devbox_id, command="echo still here")
     assert (result.exit_status, result.stdout) == (0, "still here\n")
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -293,7 +294,7 @@ class AsyncBlueprintsResource:
     ) -> BlueprintPreviewView:
         """Preview Dockerfile definition for a Blueprint.
 
-        Deprecated by the API.
+        Deprecated by the API: calling it warns (``DeprecationWarning``).
 
         ``POST /v1/blueprints/preview`` (previewImage).
 
@@ -318,6 +319,9 @@ class AsyncBlueprintsResource:
             timeout: Timeout of this request in seconds, overriding the client's.
             idempotency_key: Sent as ``x-request-id``; generated when not given, the same on every retry.
         """
+        warnings.warn(
+            "api.blueprints.preview (previewImage) is deprecated by the API", DeprecationWarning, stacklevel=2
+        )
         return await self._client.request_json(
             "POST",
             "/v1/blueprints/preview",

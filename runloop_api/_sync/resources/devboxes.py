@@ -905,7 +905,8 @@ class DevboxesResource:
 
         The same operation as ``executions.execute_sync``.
 
-        Deprecated by the API.
+        Deprecated by the API: calling it warns (``DeprecationWarning``). Use
+        ``api.devboxes.executions.execute_async`` instead.
 
         ``POST /v1/devboxes/{id}/execute_sync`` (execSyncCommand).
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -320,7 +321,8 @@ class ExecutionsResource:
     ) -> DevboxExecutionDetailView:
         """(Deprecated, please use /execute_async) Synchronously execute a shell command on a Devbox.
 
-        Deprecated by the API.
+        Deprecated by the API: calling it warns (``DeprecationWarning``). Use
+        ``api.devboxes.executions.execute_async`` instead.
 
         ``POST /v1/devboxes/{id}/execute_sync`` (execSyncCommand).
 
@@ -335,6 +337,11 @@ class ExecutionsResource:
             timeout: Timeout of this request in seconds, overriding the client's.
             idempotency_key: Sent as ``x-request-id``; generated when not given, the same on every retry.
         """
+        warnings.warn(
+            "api.devboxes.executions.execute_sync (execSyncCommand) is deprecated by the API; use api.devboxes.executions.execute_async instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._client.request_json(
             "POST",
             f"/v1/devboxes/{path_param('id', id)}/execute_sync",
