@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import re
 import uuid
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from runloop_api import AuthenticationError, BadRequestError, NotFoundError, RunloopAPI
+from runloop_api import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    EventStream,
+    NotFoundError,
+    RunloopAPI,
+)
 from runloop_api.types import DevboxView
 from runloop_local import LocalEngine
 from runloop_local.app import implemented_operations
 from runloop_local.http.spec_operations import SPEC_OPERATIONS
 
+from ..api._exchange import Exchange
+from ..api._spec import in_scope_operations
 from ._spec_check import load_spec
 
 
@@ -267,3 +277,32 @@ def test_empty_typed_query_values_and_blank_bodies_are_refused(raw: httpx.Client
     response = raw.post("/v1/devboxes/dbx_none/execute_async", content=b" \t")
     assert response.status_code == 400
     assert "not valid JSON" in _message(response)
+
+
+def test_the_raw_client_reaches_every_operation_not_built_and_gets_its_501(api: RunloopAPI) -> None:
+    # Through the generated methods (sync), with every argument the spec allows: the engine
+    # answers each operation it has not built with a 501 naming it, never a 404 or a 400.
+    implemented = implemented_operations()
+    called: set[str] = set()
+    for op in in_scope_operations():
+        if (op.method, op.path) in implemented:
+            continue
+        method: Any = api
+        for part in op.client_method.split("."):
+            method = getattr(method, part)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # tests/api checks the warnings
+            with pytest.raises(APIStatusError) as err:
+                result = method(**Exchange.build(op).kwargs)
+                if isinstance(result, EventStream):  # streams send their request when read
+                    list(result)
+        assert err.value.status_code == 501, op.operation_id
+        assert op.operation_id in str(err.value), op.operation_id
+        called.add(op.operation_id)
+    evaluation = {
+        op.operation_id
+        for op in in_scope_operations()
+        if {"Agent", "Scenario", "Benchmark"} & set(op.op.get("tags", []))
+    }
+    assert len(evaluation) == 55
+    assert evaluation <= called
