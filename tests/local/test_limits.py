@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from runloop_api import RunloopAPI
-from runloop_api.types import DevboxView
+from runloop_api.types import DevboxExecutionDetailView, DevboxView
 from runloop_local import LocalEngine
 from runloop_local.devboxes.limits import LimitsPolicy
 from runloop_local.sandbox import cgroups
@@ -23,9 +23,14 @@ pytestmark = [
 X_SMALL = {"resource_size_request": "X_SMALL"}  # 0.5 vCPU, 1 GiB, 512 processes
 
 
-def _serves(api: RunloopAPI, devbox_id: str) -> None:
+def _execute_sync(api: RunloopAPI, devbox_id: str, command: str) -> DevboxExecutionDetailView:
+    # execute_sync answers with the whole output in one call; the API deprecates it (it warns).
     with pytest.warns(DeprecationWarning, match="execSyncCommand"):
-        result = api.devboxes.execute_sync(devbox_id, command="echo still here")
+        return api.devboxes.execute_sync(devbox_id, command=command)
+
+
+def _serves(api: RunloopAPI, devbox_id: str) -> None:
+    result = _execute_sync(api, devbox_id, "echo still here")
     assert (result.exit_status, result.stdout) == (0, "still here\n")
 
 
@@ -50,9 +55,7 @@ def test_an_allocation_over_the_memory_size_is_killed_while_another_devbox_serve
     assert done.exit_status == 137, (done.stdout, done.stderr)  # SIGKILL by the OOM killer
     assert "allocated" not in (done.stdout or "")
     _serves(api, small.id)  # the agent and the devbox survive
-    fits = api.devboxes.execute_sync(
-        small.id, command="python3 -c 'b = bytearray(300 * 2**20); print(len(b))'"
-    )
+    fits = _execute_sync(api, small.id, "python3 -c 'b = bytearray(300 * 2**20); print(len(b))'")
     assert (fits.exit_status, fits.stdout) == (0, f"{300 * 2**20}\n")
     logs = api.devboxes.logs.list(small.id).logs
     assert any(
@@ -75,7 +78,7 @@ def test_a_cpu_quota_holds_two_busy_loops_near_half_a_core(
     api: RunloopAPI, new_devbox: Callable[..., DevboxView]
 ) -> None:
     small = new_devbox(launch_parameters=X_SMALL)
-    result = api.devboxes.execute_sync(small.id, command=f"python3 -c '{BUSY}'")
+    result = _execute_sync(api, small.id, f"python3 -c '{BUSY}'")
     assert result.exit_status == 0, result.stderr
     cores = float(result.stdout)
     # Two loops would take up to 2 cores unlimited; the quota is 0.5 (the machine is shared,
