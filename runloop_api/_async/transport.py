@@ -34,7 +34,7 @@ import httpcore
 import httpx
 from httpcore._utils import is_socket_readable
 
-__all__ = ["AsyncPooledTransport", "STREAMS_PER_CONNECTION", "h2_missing"]
+__all__ = ["AsyncPooledTransport", "STREAMS_PER_CONNECTION", "SetCookieOnlyJar", "h2_missing"]
 
 POOL_SIZE = 4
 """Connections per httpcore pool: its per-request work grows with the square of this."""
@@ -54,6 +54,20 @@ def h2_missing() -> str | None:
     except ImportError:
         return "http2=True needs the h2 package: pip install 'runloop-sdk[http2]' (or 'httpx[http2]')"
     return None
+
+
+class SetCookieOnlyJar(httpx.Cookies):
+    """An httpx client's cookies, read from an answer only when it sets one.
+
+    httpx hands every answer to the standard library's cookie jar through two adapter objects,
+    about 5% of the client's work per request, though the API sets no cookies.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Stores the cookies ``response`` sets (``Set-Cookie`` or ``Set-Cookie2``), if any."""
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
 
 
 class _Pools:
@@ -188,9 +202,9 @@ class _ReleasingStream(httpx.AsyncByteStream):
         self._stream = stream
         self._release = release
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._stream:
-            yield chunk
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        # The body's own iterator, not one more generator wrapped around it for every chunk.
+        return self._stream.__aiter__()
 
     async def aclose(self) -> None:
         try:

@@ -1,4 +1,4 @@
-"""The HTTP/1.1 connections' writes: a request's head goes out with its body, in one write."""
+"""The raw clients' HTTP/1.1 connections: a request's head goes out with its body, in one write; cookies kept."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import ssl
 import httpcore
 import httpx
 
+from runloop_api import AsyncRunloopAPI
 from runloop_api._async.transport import JOIN_LIMIT, AsyncPooledTransport, _LeanStream
 
 
@@ -111,3 +112,33 @@ def test_the_pooled_transport_sends_posts_through_a_real_server() -> None:
 
     asyncio.run(run())
     assert received == [b"first", b"second" * 1000, b"x" * (JOIN_LIMIT * 2)]
+
+
+def test_the_raw_clients_keep_the_cookies_an_answer_sets_and_only_those() -> None:
+    answers = [
+        b"HTTP/1.1 200 OK\r\nset-cookie: session=abc; Path=/\r\ncontent-length: 0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
+    ]
+
+    async def run() -> dict[str, str]:
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            try:
+                for answer in answers:
+                    await reader.readuntil(b"\r\n\r\n")
+                    writer.write(answer)
+                    await writer.drain()
+                await reader.read()
+            finally:
+                writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        async with AsyncRunloopAPI(base_url=f"http://127.0.0.1:{port}", bearer_token="k") as api:
+            for _ in answers:
+                await api.http_client.get(f"http://127.0.0.1:{port}/")
+            cookies = dict(api.http_client.cookies)
+        server.close()
+        await server.wait_closed()
+        return cookies
+
+    assert asyncio.run(run()) == {"session": "abc"}
