@@ -49,6 +49,7 @@ RULES: list[tuple[str, str]] = [
     # runloop_api's transport: httpx's names of the sync side.
     (r"\bhandle_async_request\b", "handle_request"),
     (r"\bAsyncByteStream\b", "SyncByteStream"),
+    (r"\bAnyIOBackend\b", "SyncBackend"),
     # runloop_sdk: raw resource classes named for ``forwards_to`` live in the raw layer's twin.
     (r"\brunloop_api\._async\.", "runloop_api._sync."),
     (r"\bAsync([A-Z]\w*)", r"\1"),

@@ -30,7 +30,7 @@ from .._base.retry import retry_delay, should_retry
 from .binary import AsyncBinaryResponse
 from .pagination import AsyncPage
 from .streaming import AsyncEventStream
-from .transport import AsyncPooledTransport, h2_missing
+from .transport import AsyncPooledTransport, SetCookieOnlyJar, h2_missing
 
 __all__ = ["AsyncAPIClient", "Timeout"]
 
@@ -77,6 +77,8 @@ class AsyncAPIClient:
                 max_connections=100, http2_origin=self._config.base_url if http2 else None
             )
             http_client = httpx.AsyncClient(timeout=self._config.timeout, transport=transport)
+            # httpx takes no jar of another class (it copies the cookies given into its own).
+            http_client._cookies = SetCookieOnlyJar()
         self._http = http_client
         self._headers = httpx.Headers(self._config.headers)
         self._base_url = self._config.base_url
