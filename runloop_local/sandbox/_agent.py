@@ -41,7 +41,7 @@ engine): the default 64 KiB holds a fast writer to reads of 64 KiB and a wake-up
 
 def _widen_pipe(fd: int) -> None:
     """Asks for a pipe of :data:`PIPE_BYTES` (a capacity refused is only slower, never wrong)."""
-    try:
+    try:  # noqa: SIM105 (contextlib is one more import at every sandbox start)
         fcntl(fd, F_SETPIPE_SZ, PIPE_BYTES)
     except OSError:
         pass
