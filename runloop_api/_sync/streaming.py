@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from .._base.errors import APIConnectionError, APIError, response_validation_error
 from .._base.models import BaseModel
-from .._base.sse import SSEDecoder, SSELines
+from .._base.sse import SSEData, SSELines
 from .._base.streaming import MAX_RECONNECTS, after_break, resume_offset
 
 if TYPE_CHECKING:
@@ -83,18 +83,23 @@ class EventStream(Generic[ModelT]):
             response = self._response
             delay = 0.0
             try:
-                decoder = SSEDecoder()
+                decoder = SSEData()
                 lines = SSELines()
                 for chunk in response.iter_bytes():
-                    for line in lines.feed(chunk):
-                        event = decoder.decode(line)
-                        if event is None or not event.data:
+                    for line in lines.feed_bytes(chunk):
+                        data = decoder.decode(line)
+                        if not data:
                             continue
                         try:
-                            item = self._model.model_validate_json(event.data)
+                            # From bytes: text made first cost several times the parse.
+                            item = self._model.model_validate_json(data)
                         except ValidationError as exc:
                             raise response_validation_error(
-                                response, event.data, exc, model=self._model, what="event"
+                                response,
+                                data.decode("utf-8", "replace"),
+                                exc,
+                                model=self._model,
+                                what="event",
                             ) from exc
                         self.last_offset = resume_offset(item, self.last_offset)
                         failures = 0

@@ -111,10 +111,11 @@ class ExecutionReader:
 
     async def stream(
         self, rec: ExecutionRecord, stream: str, offset: int
-    ) -> AsyncIterator[tuple[str, int] | None]:
+    ) -> AsyncIterator[tuple[bytes, int] | None]:
         """Chunks of output from byte ``offset`` until the execution completed and all was sent.
 
-        Each chunk is an ExecUpdateChunkView's ``(output, offset)``: its text, and the byte
+        Each chunk is an ExecUpdateChunkView's ``(output, offset)``: its bytes (whole characters
+        but for invalid UTF-8, which the event shows replaced), and the byte
         position just after it (the resume point). Yields
         None when nothing happened for a while (the caller sends a keep-alive comment).
         """
@@ -132,7 +133,7 @@ class ExecutionReader:
             gathered = False
             if data:
                 position += len(data)
-                yield data.decode("utf-8", "replace"), position
+                yield data, position
                 continue
             if done:
                 return

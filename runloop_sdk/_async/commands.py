@@ -19,7 +19,7 @@ from .._base.polling import LONG_POLL_MAX_SECONDS, PollingConfig
 from .._base.tasks import AsyncCallbackLock, AsyncTaskGroup
 from ._context import AsyncClientContext
 from .execution import AsyncExecution, wait_for_completion
-from .output import LineCallback, StreamName, iter_lines, pump_lines
+from .output import LineCallback, StreamName, iter_line_texts, pump_lines
 from .result import AsyncExecutionResult
 
 __all__ = ["AsyncCommandInterface"]
@@ -181,8 +181,8 @@ class AsyncCommandInterface:
         lock = AsyncCallbackLock()
         for stream, callbacks in wanted.items():
             if callbacks:
-                lines = iter_lines(self._ctx.api, view.devbox_id, view.execution_id, stream)
-                group.start(pump_lines, lines, callbacks, lock, group)
+                batches = iter_line_texts(self._ctx.api, view.devbox_id, view.execution_id, stream)
+                group.start(pump_lines, batches, callbacks, lock, group)
         return group
 
 

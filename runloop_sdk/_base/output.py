@@ -65,6 +65,25 @@ class LineSplitter:
             self._pending_start = position
         return lines
 
+    def feed_texts(self, text: str, end_offset: int | None = None) -> list[str]:
+        """Like :meth:`feed`, but returns the lines' texts alone.
+
+        For callers that need no resume point per line (line callbacks): a line object each
+        cost more than the splitting itself, on output of many short lines.
+        """
+        data = self._pending + text if self._pending else text
+        parts = data.split("\n")
+        self._pending = parts.pop()
+        if end_offset is not None:
+            self._pending_start = end_offset - len(self._pending.encode("utf-8", "surrogateescape"))
+        elif parts:
+            done = len(data) - len(self._pending)  # the lines and their breaks
+            plain = data.isascii()
+            self._pending_start += done if plain else len(data[:done].encode("utf-8", "surrogateescape"))
+        if "\r" in data:
+            return [part[:-1] if part.endswith("\r") else part for part in parts]
+        return parts
+
     def flush(self) -> list[OutputLine]:
         """Returns the last line when the output did not end with a line break."""
         if not self._pending:

@@ -12,7 +12,7 @@ import pytest
 from runloop_api._base.files import open_upload
 from runloop_api._base.pagination import next_cursor
 from runloop_api._base.request import clean_params, file_name_of, path_param, to_json
-from runloop_api._base.sse import ServerSentEvent, SSEDecoder, SSELines
+from runloop_api._base.sse import ServerSentEvent, SSEData, SSEDecoder, SSELines
 from runloop_api._base.streaming import resume_offset
 from runloop_api.types import DevboxView, ExecUpdateChunkView, LaunchParameters
 
@@ -126,6 +126,19 @@ def test_sse_decoder() -> None:
         ServerSentEvent(data="", id="9"),
     ]
     assert decode_all(["id: bad\0id", "data: z", ""]) == [ServerSentEvent(data="z")]
+
+
+def test_sse_data_gives_each_event_s_data_in_bytes_as_the_decoder_does_in_text() -> None:
+    body = b": c\nevent: update\nid: 3\ndata: one\ndata:two\ndata:  \xc3\xbc\n\nevent: x\n\ndata\n\ndata: z"
+    splitter, data = SSELines(), SSEData()
+    lines = [
+        line for cut in (body[:7], body[7:]) for line in splitter.feed_bytes(cut)
+    ] + splitter.flush_bytes()
+    found = [d for line in lines if (d := data.decode(line)) is not None]
+    assert found == [b"one\ntwo\n \xc3\xbc", b"", b""]  # the unfinished last event is not one
+    decoder = SSEDecoder()
+    text = [e.data for line in lines if (e := decoder.decode(line.decode())) is not None]
+    assert [d.decode() for d in found] == text
 
 
 def _lines(chunks: list[bytes]) -> list[str]:

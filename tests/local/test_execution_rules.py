@@ -168,11 +168,17 @@ def test_view_start_drops_a_partial_leading_character_only_when_cut() -> None:
     "text", ["", "hi\n", 'quote " back \\ tab \t nul \x00 bell \x07', "é😀\u2028\ud7ff", "a" * 70_000]
 )
 def test_chunk_event_is_the_spec_s_chunk_view_as_one_server_sent_event(text: str) -> None:
-    event = chunk_event(text, 123)
+    event = chunk_event(text.encode(), 123)
     assert event.startswith(b"data: ") and event.endswith(b"\n\n")
     assert b"\n" not in event[:-2]  # one line: a line break would end the event's data
     parsed = ExecUpdateChunkView.model_validate_json(event[len(b"data: ") : -2])
     assert (parsed.output, parsed.offset) == (text, 123)
+
+
+def test_chunk_event_shows_output_that_is_not_utf8_with_replacement_characters() -> None:
+    event = chunk_event(b"ok \xff\xfe end \xe2\x82", 9)
+    parsed = ExecUpdateChunkView.model_validate_json(event[len(b"data: ") : -2])
+    assert (parsed.output, parsed.offset) == ("ok \ufffd\ufffd end \ufffd", 9)
 
 
 def test_a_small_chunk_of_a_running_command_waits_once_for_more() -> None:

@@ -38,6 +38,21 @@ def test_splitter_trusts_server_offsets() -> None:
     assert splitter.feed("\n") == [OutputLine("y", 105)]
 
 
+def test_splitter_texts_are_the_lines_of_feed_and_keep_the_same_resume_point() -> None:
+    output = "ab\r\né ü\n\nx\ry\n€€€\n" * 3 + "tail"
+    encoded = output.encode()
+    for cut in range(1, len(output)):
+        for trust_server in (False, True):
+            lines, texts = LineSplitter(7), LineSplitter(7)
+            got, want = [], []
+            for piece in (output[:cut], output[cut:]):
+                end = 7 + len(output[: output.index(piece) + len(piece)].encode()) if trust_server else None
+                want += [line.text for line in lines.feed(piece, end)]
+                got += texts.feed_texts(piece, end)
+            assert got == want == output.replace("\r\n", "\n").split("\n")[:-1], (cut, trust_server)
+            assert texts.flush() == lines.flush() == [OutputLine("tail", 7 + len(encoded))]
+
+
 def test_tails_and_counts() -> None:
     assert count_lines("") == 0 and count_lines("a") == 1 and count_lines("a\nb\n") == 2
     assert tail_lines("a\nb\nc\n", 2) == "b\nc\n"
