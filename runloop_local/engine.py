@@ -19,6 +19,7 @@ import uvicorn
 from .app import build_app
 from .devboxes.service import DevboxService, StartSandbox
 from .http.server import server_config
+from .http.sockets import listening_socket
 from .sandbox.contract import Isolation
 from .sandbox.mounts import mounts_under, unmount
 
@@ -32,26 +33,6 @@ _BWRAP_HINT = (
     "`sudo apt-get install bubblewrap` (Debian/Ubuntu) or `sudo dnf install bubblewrap` (Fedora), "
     "or choose --isolation auto"
 )
-
-
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A bound, listening TCP socket for uvicorn, with ``TCP_NODELAY`` set so accepted connections
-    inherit it.
-
-    Without it, a keep-alive client waits for the delayed ACK (about 40 ms) on every request,
-    because uvicorn writes a response's head and body separately.
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((host, port))
-        sock.listen(2048)  # connections made once the URL is printed wait in the backlog
-    except OSError:
-        sock.close()
-        raise
-    return sock
 
 
 def raise_fd_limit() -> int:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-import socket
 from collections.abc import Sequence
 
+from ..http.sockets import listening_socket
 from .netns import in_netns
 from .rules import host_allowed, split_host_port
 
@@ -19,15 +20,6 @@ log = logging.getLogger("runloop_local")
 MAX_HEAD = 64 * 1024
 CONNECT_TIMEOUT = 10.0
 _HOP_HEADERS = (b"proxy-connection", b"proxy-authorization", b"connection", b"keep-alive")
-
-
-def _listener() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    sock.setblocking(False)
-    return sock
 
 
 def _answer(status: str, text: str) -> bytes:
@@ -91,7 +83,7 @@ class EgressProxy:
 
     async def start(self, netns_pid: int) -> int:
         """Listens on ``127.0.0.1`` inside the namespace of ``netns_pid``; returns the port there."""
-        sock = await in_netns(netns_pid, _listener)
+        sock = await in_netns(netns_pid, functools.partial(listening_socket, "127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         self._server = await asyncio.start_server(self._serve, sock=sock)
         return self.port

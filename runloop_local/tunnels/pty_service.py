@@ -27,9 +27,10 @@ from runloop_api.types import PtyTunnelView
 
 from ..devboxes.service import DevboxService
 from ..http.errors import ApiError, bad_request
+from ..http.sockets import listening_socket
 from .pty_rules import new_pty_tunnel, pty_target, to_engine_headers
 from .rules import Refusal, url_host
-from .service import Listener, bind, listen
+from .service import Listener, listen
 
 __all__ = ["PtyTunnelService"]
 
@@ -128,7 +129,7 @@ class PtyTunnelService:
         if engine is None:
             raise ApiError(501, "create_pty_tunnel needs the engine to serve over TCP")
         view = new_pty_tunnel()
-        sock = bind(self._host, 0)
+        sock = listening_socket(self._host, 0)
         view["url"] = f"http://{url_host(self._host)}:{sock.getsockname()[1]}"
         listener = await listen(devbox_id, 0, sock, _EngineGate(self, devbox_id, view, engine))
         self._tunnels.setdefault(devbox_id, []).append(_PtyTunnel(view, listener))

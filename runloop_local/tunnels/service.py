@@ -35,11 +35,12 @@ from runloop_api.types import TunnelConfig, TunnelView
 from ..db.clock import now_ms
 from ..devboxes.service import DevboxService
 from ..http.errors import ApiError, bad_request
+from ..http.sockets import listening_socket
 from ..network.reach import connect_devbox_port
 from .proxy import Gate, serve_client
 from .rules import Refusal, check_port, forwarded_headers, new_tunnel, serving, url_host
 
-__all__ = ["Listener", "TunnelService", "WAKE_SECONDS", "bind", "listen"]
+__all__ = ["Listener", "TunnelService", "WAKE_SECONDS", "listen"]
 
 log = logging.getLogger("runloop_local")
 
@@ -198,7 +199,7 @@ class TunnelService:
         if str(port) not in urls:
             # The host port is chosen now and recorded; it listens from now on if the devbox
             # serves, else it is bound again when it does.
-            probe = bind(self._host, 0)
+            probe = listening_socket(self._host, 0)
             host_port = probe.getsockname()[1]
             probe.close()
             urls[str(port)] = f"http://{url_host(self._host)}:{host_port}"
@@ -272,9 +273,9 @@ class TunnelService:
 
     async def _listen(self, devbox_id: str, port: int, host_port: int) -> None:
         try:
-            sock = bind(self._host, host_port)
+            sock = listening_socket(self._host, host_port)
         except OSError as exc:
-            sock = bind(self._host, 0)
+            sock = listening_socket(self._host, 0)
             self._moved(devbox_id, port, sock.getsockname()[1], exc)
         self._ports[(devbox_id, port)] = await listen(devbox_id, port, sock, _PortGate(self, devbox_id, port))
 
@@ -318,22 +319,6 @@ async def listen(devbox_id: str, port: int, sock: socket.socket, gate: Gate) -> 
     server = await asyncio.start_server(handle, sock=sock, limit=1 << 20)
     entry = Listener(devbox_id, port, server)
     return entry
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening, non-blocking TCP socket on ``host:port`` (0: a free port)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((host, port))
-        sock.listen(1024)
-        sock.setblocking(False)
-    except OSError:
-        sock.close()
-        raise
-    return sock
 
 
 def _view(tunnel: Mapping[str, Any]) -> TunnelView:
