@@ -16,6 +16,7 @@ from .._base.local import EngineHandle, start_local_engine
 from .._base.polling import PollingConfig
 from ._context import AsyncClientContext
 from .devbox_ops import AsyncDevboxOps
+from .eval_ops import AsyncAgentOps, AsyncBenchmarkOps, AsyncScenarioOps, AsyncScorerOps
 from .ops import (
     AsyncBlueprintOps,
     AsyncComputerOps,
@@ -29,7 +30,8 @@ __all__ = ["AsyncRunloopSDK"]
 
 
 class AsyncRunloopSDK(AsyncCloseAlias):
-    """The Runloop SDK: devboxes, blueprints, snapshots, computers, storage objects, secrets.
+    """The Runloop SDK: devboxes, blueprints, snapshots, computers, storage objects, secrets, and
+    the evaluation objects (agents, scorers, scenarios, benchmarks).
 
     Example:
         >>> async with AsyncRunloopSDK() as sdk:
@@ -91,6 +93,14 @@ class AsyncRunloopSDK(AsyncCloseAlias):
         """Secrets: ``create``, ``from_name``, ``list``."""
         self.network_policy = AsyncNetworkPolicyOps(ctx)
         """Network policies: ``create``, ``from_id``, ``list``."""
+        self.agent = AsyncAgentOps(ctx)
+        """Agents: ``create_from_npm/pip/git/object``, ``from_id``, ``list``."""
+        self.scorer = AsyncScorerOps(ctx)
+        """Custom scorers: ``create``, ``from_id``, ``list``."""
+        self.scenario = AsyncScenarioOps(ctx)
+        """Scenarios: ``create``, ``from_id``, ``list``; ``scenario.run(...)``."""
+        self.benchmark = AsyncBenchmarkOps(ctx)
+        """Benchmarks: ``create``, ``from_id``, ``list``; ``benchmark.run(...)``."""
 
     @classmethod
     def local(

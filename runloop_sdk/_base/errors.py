@@ -13,6 +13,8 @@ __all__ = [
     "DevboxFailedError",
     "SnapshotFailedError",
     "BuildFailedError",
+    "ScenarioRunFailedError",
+    "BenchmarkRunFailedError",
 ]
 
 
@@ -98,4 +100,36 @@ class BuildFailedError(SDKError):
         self.blueprint_id = blueprint_id
         self.failure_reason = failure_reason
         self.log_tail = list(log_tail)
+        self.view = view
+
+
+class ScenarioRunFailedError(SDKError):
+    """A scenario run ended (``canceled``, ``timeout`` or ``failed``) before reaching the wanted state.
+
+    Attributes:
+        run_id: The scenario run.
+        state: Its state.
+        view: The run's view (its ``scoring_contract_result`` holds any partial scoring).
+    """
+
+    def __init__(self, run_id: str, *, state: str, view: Any) -> None:
+        super().__init__(f"scenario run {run_id} is {state}")
+        self.run_id = run_id
+        self.state = state
+        self.view = view
+
+
+class BenchmarkRunFailedError(SDKError):
+    """A benchmark run ended (``canceled`` or ``failed``) before completing.
+
+    Attributes:
+        run_id: The benchmark run.
+        state: Its state.
+        view: The run's view.
+    """
+
+    def __init__(self, run_id: str, *, state: str, view: Any) -> None:
+        super().__init__(f"benchmark run {run_id} is {state}")
+        self.run_id = run_id
+        self.state = state
         self.view = view

@@ -17,6 +17,7 @@ from .._base.local import EngineHandle, start_local_engine
 from .._base.polling import PollingConfig
 from ._context import ClientContext
 from .devbox_ops import DevboxOps
+from .eval_ops import AgentOps, BenchmarkOps, ScenarioOps, ScorerOps
 from .ops import (
     BlueprintOps,
     ComputerOps,
@@ -30,7 +31,8 @@ __all__ = ["RunloopSDK"]
 
 
 class RunloopSDK(CloseAlias):
-    """The Runloop SDK: devboxes, blueprints, snapshots, computers, storage objects, secrets.
+    """The Runloop SDK: devboxes, blueprints, snapshots, computers, storage objects, secrets, and
+    the evaluation objects (agents, scorers, scenarios, benchmarks).
 
     Example:
         >>> with RunloopSDK() as sdk:
@@ -92,6 +94,14 @@ class RunloopSDK(CloseAlias):
         """Secrets: ``create``, ``from_name``, ``list``."""
         self.network_policy = NetworkPolicyOps(ctx)
         """Network policies: ``create``, ``from_id``, ``list``."""
+        self.agent = AgentOps(ctx)
+        """Agents: ``create_from_npm/pip/git/object``, ``from_id``, ``list``."""
+        self.scorer = ScorerOps(ctx)
+        """Custom scorers: ``create``, ``from_id``, ``list``."""
+        self.scenario = ScenarioOps(ctx)
+        """Scenarios: ``create``, ``from_id``, ``list``; ``scenario.run(...)``."""
+        self.benchmark = BenchmarkOps(ctx)
+        """Benchmarks: ``create``, ``from_id``, ``list``; ``benchmark.run(...)``."""
 
     @classmethod
     def local(
