@@ -12,6 +12,7 @@ from runloop_api._sync.resources.scenarios import ScenariosResource
 from runloop_api.types import ScenarioDefinitionView, ScenarioRunView
 
 from .._base.eval_params import run_profile as merged_run_profile
+from .._base.eval_states import SCENARIO_RUN_ENDED
 from .._base.forwarding import forwards_to
 from .._base.listing import Listing
 from .._base.options import MutationOptions, RequestOptions, either, pick_polling
@@ -77,8 +78,8 @@ class Scenario:
     ) -> ScenarioRun:
         """Starts a run and returns once its devbox is running.
 
-        If the devbox does not come up (or the wait is interrupted), the run is canceled before
-        the error is raised, so it does not keep a devbox running unseen.
+        If the devbox does not come up (or the wait is interrupted), the run is canceled (unless
+        the server already ended it) before the error is raised, so no devbox runs on unseen.
 
         Args:
             run_name: The run's display name.
@@ -110,7 +111,8 @@ class Scenario:
             run.await_env_ready(polling=pick_polling(polling, polling_config))
         except BaseException as error:
             try:
-                run.cancel()
+                if (run.get_info()).state not in SCENARIO_RUN_ENDED:  # the server may have ended it
+                    run.cancel()
             except Exception as cancel_error:
                 if hasattr(error, "add_note"):
                     error.add_note(f"(and canceling scenario run {run.id} failed: {cancel_error!r})")
