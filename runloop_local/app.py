@@ -41,6 +41,9 @@ from .network_policies import routes as network_policy_routes
 from .objects import routes as object_routes
 from .pty import routes as pty_routes
 from .pty.service import PtyService
+from .scenarios import routes as scenario_routes
+from .scenarios.runs import ScenarioRunService
+from .scenarios.service import ScenarioService
 from .secrets import routes as secret_routes
 from .snapshots import routes as snapshot_routes
 from .snapshots.service import SnapshotService
@@ -67,6 +70,7 @@ IMPLEMENTED: Routes = [
     *network_policy_routes.ROUTES,
     *tunnel_routes.ROUTES,
     *computer_routes.ROUTES,
+    *scenario_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
 
@@ -164,6 +168,8 @@ def build_app(
     tunnels = TunnelService(service, host)
     pty_tunnels = PtyTunnelService(service, token, host)
     computers = ComputerService(service)
+    scenarios = ScenarioService(service.data_dir)
+    scenario_runs = ScenarioRunService(service, blueprints, snapshots, scenarios)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -181,9 +187,12 @@ def build_app(
         # Every record that holds layers is open now: layers none holds (a killed engine's
         # half-taken snapshot, a cut build's steps) go.
         await service.images.collect_garbage()
+        await scenario_runs.recover()
         try:
             yield
         finally:
+            await scenario_runs.close()
+            scenarios.close()
             await ssh.close()
             await tunnels.close()
             await pty_tunnels.close()
@@ -221,6 +230,8 @@ def build_app(
     app.state.tunnels = tunnels
     app.state.pty_tunnels = pty_tunnels
     app.state.computers = computers
+    app.state.scenarios = scenarios
+    app.state.scenario_runs = scenario_runs
     dispatch = _dispatcher(_table())
     app.router.default = dispatch  # websockets to other paths: a 404 of the same words
     return EngineASGI(app, BearerAuth(dispatch, token=token), handlers)
