@@ -32,7 +32,9 @@ def _unsupported(what: str) -> ApiError:
     )
 
 
-def check_job_spec(spec: BenchmarkJobSpec | None) -> tuple[BenchmarkDefinitionJobSpec | ScenarioDefinitionJobSpec, int]:
+def check_job_spec(
+    spec: BenchmarkJobSpec | None,
+) -> tuple[BenchmarkDefinitionJobSpec | ScenarioDefinitionJobSpec, int]:
     """Checks a job spec the engine can run for real; the spec and its concurrency bound.
 
     Raises:

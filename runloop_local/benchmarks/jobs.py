@@ -120,7 +120,9 @@ class BenchmarkJobService:
             ApiError: 400 an unknown ``starting_after``.
         """
         if starting_after is not None and self.store.get(starting_after) is None:
-            raise bad_request(f"invalid query parameter `starting_after`: no benchmark job {starting_after!r}")
+            raise bad_request(
+                f"invalid query parameter `starting_after`: no benchmark job {starting_after!r}"
+            )
         return self.store.page(name=name, search=search, limit=limit, starting_after=starting_after)
 
     def view(self, rec: BenchmarkJobRecord) -> BenchmarkJobView:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..http.errors import bad_request
 
@@ -15,10 +15,13 @@ __all__ = [
     "Progress",
     "ScenarioRunState",
     "aggregate_score",
+    "CONCURRENCY_ENV",
     "check_name",
+    "concurrency_setting",
     "check_scenario_ids",
     "edit_scenarios",
     "profile_with_requirements",
+    "page_in_memory",
     "progress",
     "state_counts",
 ]
@@ -28,9 +31,12 @@ DEFAULT_MAX_CONCURRENT = 4
 otherwise: each is a devbox, so the bound keeps a large benchmark from starting hundreds."""
 MAX_CONCURRENT_LIMIT = 64
 """The largest bound a job may ask for."""
+CONCURRENCY_ENV = "RUNLOOP_LOCAL_BENCHMARK_CONCURRENCY"
+"""The environment variable that sets :data:`DEFAULT_MAX_CONCURRENT` for an engine."""
 ACTIVE_SCENARIO_RUN_STATES = frozenset({"running", "scoring", "scored"})
 """Scenario run states that hold a devbox: they count against the bound. The rest are final."""
 _MAX_NAME = 256
+ItemT = TypeVar("ItemT")
 
 
 def check_name(name: str) -> str:
@@ -162,3 +168,41 @@ def profile_with_requirements(
     if secrets:
         found["secrets"] = secrets
     return found
+
+
+def page_in_memory(
+    items: Sequence[ItemT], ids: Sequence[str], *, limit: int, starting_after: str | None
+) -> tuple[list[ItemT], bool, int]:
+    """One page of ``items`` (ids ``ids``, in page order) after the item ``starting_after``.
+
+    Returns:
+        ``(page, has_more, total)`` like the stores' pages.
+
+    Raises:
+        ApiError: 400 ``starting_after`` is none of the ids.
+    """
+    start = 0
+    if starting_after is not None:
+        if starting_after not in ids:
+            raise bad_request(
+                f"invalid query parameter `starting_after`: {starting_after!r} is not in this list"
+            )
+        start = list(ids).index(starting_after) + 1
+    return list(items[start : start + limit]), start + limit < len(items), len(items)
+
+
+def concurrency_setting(raw: str | None) -> int:
+    """The engine's bound from :data:`CONCURRENCY_ENV` (unset or empty: the default).
+
+    Raises:
+        ValueError: Not an integer from 1 to :data:`MAX_CONCURRENT_LIMIT` (the message names the variable).
+    """
+    if not raw:
+        return DEFAULT_MAX_CONCURRENT
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_CONCURRENT_LIMIT:
+        raise ValueError(f"{CONCURRENCY_ENV}={raw!r}: give an integer from 1 to {MAX_CONCURRENT_LIMIT}")
+    return value

@@ -15,7 +15,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from runloop_api.types import RunProfile, ScenarioRunView, StartBenchmarkRunParameters, StartScenarioRunParameters
+from runloop_api.types import (
+    RunProfile,
+    ScenarioRunView,
+    StartBenchmarkRunParameters,
+    StartScenarioRunParameters,
+)
 
 from ..db.clock import now_ms
 from ..db.ids import new_id
@@ -44,7 +49,10 @@ _TICK_S = 0.25
 def _state(run: ScenarioRunView) -> ScenarioRunState:
     result = run.scoring_contract_result
     return ScenarioRunState(
-        id=run.id, scenario_id=run.scenario_id, state=run.state, score=None if result is None else result.score
+        id=run.id,
+        scenario_id=run.scenario_id,
+        state=run.state,
+        score=None if result is None else result.score,
     )
 
 
@@ -110,7 +118,9 @@ class BenchmarkRunService:
             name=params.run_name,
             metadata=params.metadata,
             profile=profile_with_requirements(
-                None if params.runProfile is None else params.runProfile.model_dump(mode="json", exclude_none=True),
+                None
+                if params.runProfile is None
+                else params.runProfile.model_dump(mode="json", exclude_none=True),
                 bench.required_environment_variables,
                 bench.required_secret_names,
             ),
@@ -186,7 +196,9 @@ class BenchmarkRunService:
             ApiError: 400 an unknown ``starting_after``.
         """
         if starting_after is not None and self.store.get(starting_after) is None:
-            raise bad_request(f"invalid query parameter `starting_after`: no benchmark run {starting_after!r}")
+            raise bad_request(
+                f"invalid query parameter `starting_after`: no benchmark run {starting_after!r}"
+            )
         return self.store.page(
             benchmark_id=benchmark_id,
             state=state,
@@ -319,7 +331,9 @@ class BenchmarkRunService:
 
     async def _stop_active(self, rec: BenchmarkRunRecord, *, complete: bool) -> None:
         """Completes (scoring them) or cancels the run's scenario runs that are not final."""
-        active = [r for r in self.scenarios.runs_of_benchmark_run(rec.id) if r.state in ACTIVE_SCENARIO_RUN_STATES]
+        active = [
+            r for r in self.scenarios.runs_of_benchmark_run(rec.id) if r.state in ACTIVE_SCENARIO_RUN_STATES
+        ]
         act = self.scenarios.complete_run if complete else self.scenarios.cancel_run
         results = await asyncio.gather(*(act(r.id) for r in active), return_exceptions=True)
         for run, result in zip(active, results, strict=True):

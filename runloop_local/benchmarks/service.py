@@ -16,7 +16,7 @@ from ..db.ids import new_id
 from ..http.errors import ApiError, bad_request
 from .ports import ScenarioHost
 from .records import BenchmarkRecord, BenchmarkStore
-from .rules import check_name, check_scenario_ids, edit_scenarios
+from .rules import check_name, check_scenario_ids, edit_scenarios, page_in_memory
 
 __all__ = ["BenchmarkService"]
 
@@ -137,15 +137,8 @@ class BenchmarkService:
             ApiError: 404 unknown benchmark; 400 a ``starting_after`` that is not one of its scenarios.
         """
         ids = self.get(id).scenario_ids
-        start = 0
-        if starting_after is not None:
-            if starting_after not in ids:
-                raise bad_request(
-                    f"invalid query parameter `starting_after`: {starting_after!r} is not a scenario of benchmark {id!r}"
-                )
-            start = ids.index(starting_after) + 1
-        chosen = ids[start : start + limit]
-        return [self.scenarios.scenario_view(s) for s in chosen], start + limit < len(ids), len(ids)
+        chosen, has_more, total = page_in_memory(ids, ids, limit=limit, starting_after=starting_after)
+        return [self.scenarios.scenario_view(s) for s in chosen], has_more, total
 
     def _known(self, ids: list[str], field: str = "scenario_ids") -> list[str]:
         """``ids`` checked: each listed once and each a scenario the engine has."""
