@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -15,6 +16,12 @@ from starlette.routing import WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from .benchmarks import routes as benchmark_routes
+from .benchmarks.jobs import BenchmarkJobService
+from .benchmarks.rules import CONCURRENCY_ENV, concurrency_setting
+from .benchmarks.runs import BenchmarkRunService
+from .benchmarks.scenario_host import ScenarioRunsHost
+from .benchmarks.service import BenchmarkService
 from .blueprints import routes as blueprint_routes
 from .blueprints.service import BlueprintService
 from .computers import routes as computer_routes
@@ -71,6 +78,7 @@ IMPLEMENTED: Routes = [
     *tunnel_routes.ROUTES,
     *computer_routes.ROUTES,
     *scenario_routes.ROUTES,
+    *benchmark_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
 
@@ -170,6 +178,16 @@ def build_app(
     computers = ComputerService(service)
     scenarios = ScenarioService(service.data_dir)
     scenario_runs = ScenarioRunService(service, blueprints, snapshots, scenarios)
+    benchmarks = BenchmarkService(service.data_dir, ScenarioRunsHost(scenario_runs))
+    benchmark_runs = BenchmarkRunService(
+        service.data_dir,
+        benchmarks,
+        benchmarks.scenarios,
+        max_concurrent=concurrency_setting(os.environ.get(CONCURRENCY_ENV)),
+    )
+    benchmark_jobs = BenchmarkJobService(service.data_dir, benchmark_runs)
+    scenarios.benchmark_scenarios = lambda id: benchmarks.get(id).scenario_ids
+    scenario_runs.state_listeners.append(lambda _run: benchmark_runs.wake())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -188,9 +206,13 @@ def build_app(
         # half-taken snapshot, a cut build's steps) go.
         await service.images.collect_garbage()
         await scenario_runs.recover()
+        benchmark_runs.start()  # after the scenario runs' recovery: it resumes running benchmark runs
         try:
             yield
         finally:
+            await benchmark_runs.close()
+            benchmark_jobs.close()
+            benchmarks.close()
             await scenario_runs.close()
             scenarios.close()
             await ssh.close()
@@ -232,6 +254,9 @@ def build_app(
     app.state.computers = computers
     app.state.scenarios = scenarios
     app.state.scenario_runs = scenario_runs
+    app.state.benchmarks = benchmarks
+    app.state.benchmark_runs = benchmark_runs
+    app.state.benchmark_jobs = benchmark_jobs
     dispatch = _dispatcher(_table())
     app.router.default = dispatch  # websockets to other paths: a 404 of the same words
     return EngineASGI(app, BearerAuth(dispatch, token=token), handlers)
