@@ -49,6 +49,17 @@ EXPECTED: dict[str, list[str]] = {
         "['1', '2', '3']",
         "running: True",
     ],
+    "guides/evaluations.md": [
+        "validated: 0.5",
+        "object",
+        "agent: greeting written",
+        "completed 0.75",
+        "  greeting: 1.0\n  readme: 0.0",
+        "devbox after the run: shutdown",
+        "logs: True",
+        "canceled",
+        "benchmark: completed 0.375",
+    ],
     "local_engine.md": ["http://127.0.0.1:", "True"],
     "progress_and_logging.md": ["50331648 bytes back", "upload big.bin: 50331648 of 50331648 bytes", "hi"],
     "guides/devboxes.md": [

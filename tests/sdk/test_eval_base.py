@@ -13,7 +13,9 @@ from runloop_sdk._base.eval_states import benchmark_run_reached, new_scenario_ru
 
 
 def _run(state: str, id: str = "scr_1", start: int | None = 0) -> ScenarioRunView:
-    return ScenarioRunView(id=id, devbox_id="dbx_1", metadata={}, scenario_id="scn_1", state=state, start_time_ms=start)
+    return ScenarioRunView(
+        id=id, devbox_id="dbx_1", metadata={}, scenario_id="scn_1", state=state, start_time_ms=start
+    )
 
 
 def _bench(state: str) -> BenchmarkRunView:

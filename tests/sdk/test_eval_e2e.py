@@ -117,7 +117,10 @@ def test_scenario_from_a_blueprint_with_an_agent_from_a_storage_object(
     assert view.state == "completed"
     result = view.scoring_contract_result
     assert result is not None and result.score == pytest.approx(0.75)
-    assert {r.scoring_function_name: r.score for r in result.scoring_function_results} == {"add": 1.0, "notes": 0.0}
+    assert {r.scoring_function_name: r.score for r in result.scoring_function_results} == {
+        "add": 1.0,
+        "notes": 0.0,
+    }
     assert run.get_score() == result
     assert run.devbox.get_info().status == "shutdown"
     logs = zipfile.ZipFile(io.BytesIO(run.logs()))
@@ -129,7 +132,9 @@ def test_scenario_from_a_blueprint_with_an_agent_from_a_storage_object(
 def test_cancel_mid_run(local_sdk: RunloopSDK) -> None:
     """A canceled run shuts its devbox down and ends any wait for its score (needs evalb1)."""
     scenario = local_sdk.scenario.create(
-        name=_unique("cancel-me"), problem_statement="never finished", scoring_functions=[_command("ok", "true")]
+        name=_unique("cancel-me"),
+        problem_statement="never finished",
+        scoring_functions=[_command("ok", "true")],
     )
     run = scenario.run(run_name="canceled")
     run.devbox.cmd.exec_async("sleep 300")
