@@ -19,7 +19,9 @@ from .._base.options import MutationOptions, RequestOptions
 from ._context import AsyncClientContext
 from .agent import AsyncAgent
 from .benchmark import AsyncBenchmark
+from .benchmark_run import AsyncBenchmarkRun
 from .scenario import AsyncScenario
+from .scenario_run import AsyncScenarioRun
 from .scorer import AsyncScorer
 from .storage_object import AsyncStorageObject
 
@@ -265,6 +267,11 @@ class AsyncScenarioOps:
         """The scenario with this id (no request is made)."""
         return AsyncScenario(self._ctx, scenario_id)
 
+    async def run_from_id(self, run_id: str, **options: Unpack[RequestOptions]) -> AsyncScenarioRun:
+        """The scenario run with this id (one request: it reads which devbox the run has)."""
+        view = await self._ctx.api.scenarios.runs.retrieve(run_id, **options)
+        return AsyncScenarioRun(self._ctx, view.id, view.devbox_id)
+
     def list(
         self,
         *,
@@ -321,6 +328,10 @@ class AsyncBenchmarkOps:
     def from_id(self, benchmark_id: str) -> AsyncBenchmark:
         """The benchmark with this id (no request is made)."""
         return AsyncBenchmark(self._ctx, benchmark_id)
+
+    def run_from_id(self, run_id: str) -> AsyncBenchmarkRun:
+        """The benchmark run with this id (no request is made)."""
+        return AsyncBenchmarkRun(self._ctx, run_id)
 
     def list(
         self,

@@ -20,7 +20,9 @@ from .._base.options import MutationOptions, RequestOptions
 from ._context import ClientContext
 from .agent import Agent
 from .benchmark import Benchmark
+from .benchmark_run import BenchmarkRun
 from .scenario import Scenario
+from .scenario_run import ScenarioRun
 from .scorer import Scorer
 from .storage_object import StorageObject
 
@@ -266,6 +268,11 @@ class ScenarioOps:
         """The scenario with this id (no request is made)."""
         return Scenario(self._ctx, scenario_id)
 
+    def run_from_id(self, run_id: str, **options: Unpack[RequestOptions]) -> ScenarioRun:
+        """The scenario run with this id (one request: it reads which devbox the run has)."""
+        view = self._ctx.api.scenarios.runs.retrieve(run_id, **options)
+        return ScenarioRun(self._ctx, view.id, view.devbox_id)
+
     def list(
         self,
         *,
@@ -322,6 +329,10 @@ class BenchmarkOps:
     def from_id(self, benchmark_id: str) -> Benchmark:
         """The benchmark with this id (no request is made)."""
         return Benchmark(self._ctx, benchmark_id)
+
+    def run_from_id(self, run_id: str) -> BenchmarkRun:
+        """The benchmark run with this id (no request is made)."""
+        return BenchmarkRun(self._ctx, run_id)
 
     def list(
         self,

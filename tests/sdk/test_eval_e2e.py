@@ -137,6 +137,7 @@ def test_cancel_mid_run(local_sdk: RunloopSDK) -> None:
         scoring_functions=[_command("ok", "true")],
     )
     run = scenario.run(run_name="canceled")
+    assert local_sdk.scenario.run_from_id(run.id).devbox_id == run.devbox_id
     run.devbox.cmd.exec_async("sleep 300")
     assert run.cancel().state == "canceled"
     assert run.devbox.get_info().status == "shutdown"
@@ -224,6 +225,7 @@ def test_cancel_a_benchmark_run(local_sdk: RunloopSDK) -> None:
     benchmark.remove_scenarios([scenarios[2].id])
     assert benchmark.get_info().scenarioIds == [s.id for s in scenarios[:2]]
     run = benchmark.run(run_name="to-cancel")
+    assert local_sdk.benchmark.run_from_id(run.id).get_info().name == "to-cancel"
     first = next(iter(run.stream_scenario_runs()))
     first.await_env_ready()
     assert run.cancel().state == "canceled"
