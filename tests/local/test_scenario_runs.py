@@ -101,6 +101,19 @@ def test_a_runs_devbox_has_the_blueprint_environment_and_the_profile(
     api.scenarios.runs.cancel(run.id)
 
 
+def test_a_run_can_start_from_a_snapshot(api: RunloopAPI) -> None:
+    source = api.devboxes.create_and_await_running(name="scn-snap-src")
+    _exec(api, source.id, "echo from-snapshot > ~/given.txt")
+    snap = api.devboxes.snapshot_disk(source.id, name="scn-snap")
+    api.devboxes.shutdown(source.id)
+    run = api.scenarios.start_run(
+        scenario_id=_scenario(api, environment_parameters={"snapshot_id": snap.id}).id
+    )
+    _running(api, run)
+    assert _exec(api, run.devbox_id, "cat ~/given.txt") == "from-snapshot\n"
+    api.scenarios.runs.cancel(run.id)
+
+
 def test_a_run_needs_what_its_scenario_requires(api: RunloopAPI) -> None:
     scenario = _scenario(api, required_environment_variables=["NEEDED"])
     with pytest.raises(BadRequestError, match="requires NEEDED"):
