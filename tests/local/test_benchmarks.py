@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 
 from runloop_api import APIStatusError, RunloopAPI
-from runloop_api.types import BenchmarkRunView, ScenarioDefinitionView
+from runloop_api.types import (
+    BenchmarkRunView,
+    HarborJobSpec,
+    JobAgentConfig,
+    ScenarioDefinitionJobSpec,
+    ScenarioDefinitionView,
+)
 from runloop_local import LocalEngine
 
 pytestmark = pytest.mark.bwrap
@@ -102,7 +108,7 @@ def test_benchmark_definitions(api: RunloopAPI, scenarios: list[ScenarioDefiniti
     assert code == 400 and "archived" in text
     assert api.benchmarks.unarchive(bench.id).status == "active"
 
-    assert "suite" in api.benchmarks.metadata_keys().keys
+    assert "suite" in (api.benchmarks.metadata_keys().keys or [])
     assert api.benchmarks.metadata_values("suite").values == ["defs"]
     assert bench.id in [x.id for x in api.benchmarks.list(search="defs2").items]
     assert api.benchmarks.list(name="no-such-bench").items == []
@@ -186,14 +192,13 @@ def test_the_deprecated_aliases_answer_the_same(
 def test_jobs_the_engine_cannot_run_answer_501(
     api: RunloopAPI, scenarios: list[ScenarioDefinitionView]
 ) -> None:
-    code, text = status_of(lambda: api.benchmark_jobs.create(spec={"type": "harbor", "inline_yaml": "a: 1"}))
-    assert code == 501 and "harbor" in text
-    agent = {"type": "job_agent", "name": "claude", "model_name": "claude-x"}
     code, text = status_of(
-        lambda: api.benchmark_jobs.create(
-            spec={"type": "scenarios", "scenario_ids": [scenarios[0].id], "agent_configs": [agent]}
-        )
+        lambda: api.benchmark_jobs.create(spec=HarborJobSpec(type="harbor", inline_yaml="a: 1"))
     )
+    assert code == 501 and "harbor" in text
+    agent = JobAgentConfig(type="job_agent", name="claude", model_name="claude-x")
+    spec = ScenarioDefinitionJobSpec(type="scenarios", scenario_ids=[scenarios[0].id], agent_configs=[agent])
+    code, text = status_of(lambda: api.benchmark_jobs.create(spec=spec))
     assert code == 501 and "model_name" in text
 
 
