@@ -320,7 +320,7 @@ class ScenarioRunService:
             self._begin_scoring(rec)
         task = self._scoring.get(id)
         if task is not None:
-            await asyncio.shield(task)
+            await asyncio.wait({task})  # not cancelled with this request; a cancel of the run ends it
         rec = self.get(id)
         if rec.state == "scored":
             await self._finish(rec, "completed", "completed")
