@@ -30,6 +30,8 @@ from ..network_policies.service import NetworkPolicyService
 from ..objects.service import ObjectService
 from ..sandbox.contract import Isolation, RootFs
 from ..sandbox.mounts import unmount
+from ..scorers.service import ScorerService
+from ..scoring.runner import ScoringRunner
 from ..secrets.rules import check_env_map
 from ..secrets.service import SecretService
 from ..tunnels.rules import new_tunnel
@@ -82,6 +84,9 @@ class DevboxService(DevboxRecords):
         self.images = ImageService(data_dir, writable_roots=writable_roots and isolation != "none")
         self.images.add_referrer(self._layers_in_use)
         self.secrets = SecretService(data_dir)
+        self.scorers = ScorerService(data_dir)
+        self.scoring = ScoringRunner(self, self.scorers)
+        """Runs scoring contracts and functions in running devboxes (scenario runs score with it)."""
         self.limits = LimitsPolicy(data_dir)
         self.disks = DiskPolicy(data_dir)
         self.objects = ObjectService(data_dir)
@@ -138,6 +143,7 @@ class DevboxService(DevboxRecords):
         await self.execs.close_all(None)
         self.store.close()
         self.secrets.close()
+        self.scorers.close()
         self.limits.close()
         self.network_policies.close()
         await asyncio.to_thread(self.disks.close)
