@@ -1,0 +1,230 @@
+"""Benchmarks end to end on the engine: definitions, runs of their scenarios, jobs, restarts."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runloop_api import APIStatusError, RunloopAPI
+from runloop_api.types import (
+    BenchmarkRunView,
+    HarborJobSpec,
+    JobAgentConfig,
+    ScenarioDefinitionJobSpec,
+    ScenarioDefinitionView,
+)
+from runloop_local import LocalEngine
+
+pytestmark = pytest.mark.bwrap
+
+CONTRACT = {
+    "scoring_function_parameters": [
+        {
+            "name": "exit",
+            "weight": 1.0,
+            "scorer": {"type": "command_scorer", "command": "test -f /home/user/done"},
+        }
+    ]
+}
+
+
+def make_scenario(api: RunloopAPI, name: str, **extra: Any) -> ScenarioDefinitionView:
+    return api.scenarios.create(
+        name=name, input_context={"problem_statement": f"solve {name}"}, scoring_contract=CONTRACT, **extra
+    )
+
+
+@pytest.fixture(scope="module")
+def scenarios(api: RunloopAPI) -> list[ScenarioDefinitionView]:
+    return [make_scenario(api, f"bench-scenario-{i}") for i in range(3)]
+
+
+@pytest.fixture
+def cleanup(api: RunloopAPI) -> Iterator[Callable[[BenchmarkRunView], BenchmarkRunView]]:
+    """Cancels the benchmark runs a test leaves running (their devboxes shut down)."""
+    made: list[str] = []
+
+    def track(run: BenchmarkRunView) -> BenchmarkRunView:
+        made.append(run.id)
+        return run
+
+    yield track
+    for id in made:
+        api.benchmark_runs.cancel(id)
+
+
+def wait_run(api: RunloopAPI, id: str, states: set[str], timeout: float = 30) -> BenchmarkRunView:
+    deadline = time.monotonic() + timeout
+    while True:
+        run = api.benchmark_runs.retrieve(id)
+        if run.state in states or time.monotonic() > deadline:
+            return run
+        time.sleep(0.1)
+
+
+def status_of(call: Callable[[], object]) -> tuple[int, str]:
+    with pytest.raises(APIStatusError) as caught:
+        call()
+    return caught.value.status_code, str(caught.value)
+
+
+def test_benchmark_definitions(api: RunloopAPI, scenarios: list[ScenarioDefinitionView]) -> None:
+    a, b, c = (s.id for s in scenarios)
+    bench = api.benchmarks.create(
+        name="defs",
+        scenario_ids=[a, b],
+        metadata={"suite": "defs"},
+        description="two",
+        required_secret_names=[],
+    )
+    assert (bench.scenarioIds, bench.status, bench.is_public) == ([a, b], "active", False)
+    assert api.benchmarks.retrieve(bench.id) == bench
+
+    updated = api.benchmarks.update(bench.id, name="defs2", attribution="me")
+    assert (updated.name, updated.attribution, updated.description, updated.scenarioIds) == (
+        "defs2",
+        "me",
+        "two",
+        [a, b],
+    )
+    edited = api.benchmarks.update_scenarios(bench.id, scenarios_to_add=[c, a], scenarios_to_remove=[b])
+    assert edited.scenarioIds == [a, c]
+
+    first = api.benchmarks.definitions(bench.id, limit=1)
+    assert ([s.id for s in first.items], first.has_more, first.total_count) == ([a], True, 2)
+    rest = api.benchmarks.definitions(bench.id, limit=1, starting_after=a)
+    assert ([s.name for s in rest.items], rest.has_more) == ([scenarios[2].name], False)
+    # listScenarios knows benchmarks now
+    assert {s.id for s in api.scenarios.list(benchmark_id=bench.id).items} == {a, c}
+
+    assert api.benchmarks.archive(bench.id).status == "archived"
+    code, text = status_of(lambda: api.benchmarks.start_run(benchmark_id=bench.id))
+    assert code == 400 and "archived" in text
+    assert api.benchmarks.unarchive(bench.id).status == "active"
+
+    assert "suite" in (api.benchmarks.metadata_keys().keys or [])
+    assert api.benchmarks.metadata_values("suite").values == ["defs"]
+    assert bench.id in [x.id for x in api.benchmarks.list(search="defs2").items]
+    assert api.benchmarks.list(name="no-such-bench").items == []
+    public = api.benchmarks.list_public()
+    assert (public.items, public.has_more) == ([], False)
+
+    code, text = status_of(lambda: api.benchmarks.create(name="bad", scenario_ids=["scn_nope"]))
+    assert code == 400 and "scn_nope" in text
+    code, _ = status_of(lambda: api.benchmarks.update_scenarios(bench.id, scenarios_to_add=["scn_nope"]))
+    assert code == 400
+    code, _ = status_of(lambda: api.benchmarks.retrieve("bmd_nope"))
+    assert code == 404
+
+
+def test_a_run_starts_each_scenario_and_completes_when_all_are_final(
+    api: RunloopAPI,
+    scenarios: list[ScenarioDefinitionView],
+    cleanup: Callable[[BenchmarkRunView], BenchmarkRunView],
+) -> None:
+    bench = api.benchmarks.create(name="three", scenario_ids=[s.id for s in scenarios])
+    run = cleanup(api.benchmarks.start_run(benchmark_id=bench.id, run_name="r1", metadata={"k": "v"}))
+    assert (run.state, run.benchmark_id, run.name, run.metadata) == ("running", bench.id, "r1", {"k": "v"})
+    runs = api.benchmark_runs.list_scenario_runs(run.id).items
+    assert sorted(r.scenario_id for r in runs) == sorted(s.id for s in scenarios)
+    assert {r.benchmark_run_id for r in runs} == {run.id}
+    assert [r.id for r in api.benchmarks.list_runs(bench.id).items] == [run.id]
+    assert run.id in [r.id for r in api.benchmark_runs.list(benchmark_id=bench.id, state="running").items]
+
+    # every scenario run ends (here canceled one by one): the benchmark run completes by itself
+    for r in runs[:2]:
+        api.scenarios.runs.cancel(r.id)
+    assert api.benchmark_runs.retrieve(run.id).state == "running"
+    api.scenarios.runs.cancel(runs[2].id)
+    done = wait_run(api, run.id, {"completed"})
+    assert (done.state, done.score) == ("completed", 0.0)
+    assert done.duration_ms is not None and done.duration_ms >= 0
+    canceled = api.benchmark_runs.list_scenario_runs(run.id, state="canceled")
+    assert canceled.total_count == 3
+
+
+def test_cancel_mid_run_cancels_its_scenario_runs_and_logs_zip(
+    api: RunloopAPI, scenarios: list[ScenarioDefinitionView]
+) -> None:
+    bench = api.benchmarks.create(name="cancel", scenario_ids=[s.id for s in scenarios[:2]])
+    run = api.benchmarks.start_run(benchmark_id=bench.id)
+    canceled = api.benchmark_runs.cancel(run.id)
+    assert canceled.state == "canceled" and canceled.score is None
+    runs = api.benchmark_runs.list_scenario_runs(run.id).items
+    assert [r.state for r in runs] == ["canceled", "canceled"]
+    for r in runs:
+        assert api.devboxes.retrieve(r.devbox_id).status in ("shutdown", "failure")
+    assert api.benchmark_runs.cancel(run.id).state == "canceled"  # again: as it is
+    code, _ = status_of(lambda: api.benchmark_runs.complete(run.id))
+    assert code == 400
+
+    logs = api.benchmark_runs.download_logs(run.id)
+    with zipfile.ZipFile(io.BytesIO(logs.read())) as z:
+        names = z.namelist()
+    assert "benchmark_run.json" in names
+    for r in runs:
+        assert any(n.startswith(f"{r.scenario_id}_{r.id}/") for n in names), names
+
+
+def test_the_deprecated_aliases_answer_the_same(
+    api: RunloopAPI, scenarios: list[ScenarioDefinitionView]
+) -> None:
+    bench = api.benchmarks.create(name="alias", scenario_ids=[scenarios[0].id])
+    run = api.benchmarks.start_run(benchmark_id=bench.id)
+    with pytest.warns(DeprecationWarning):
+        old = api.benchmarks.runs.retrieve(run.id)
+    assert old.id == run.id and old.benchmark_id == bench.id
+    with pytest.warns(DeprecationWarning):
+        listed = api.benchmarks.runs.list_scenario_runs(run.id)
+    assert [r.scenario_id for r in listed.items] == [scenarios[0].id]
+    with pytest.warns(DeprecationWarning):
+        assert api.benchmarks.runs.cancel(run.id).state == "canceled"
+    with pytest.warns(DeprecationWarning):
+        assert run.id in [r.id for r in api.benchmarks.runs.list(benchmark_id=bench.id).items]
+
+
+def test_jobs_the_engine_cannot_run_answer_501(
+    api: RunloopAPI, scenarios: list[ScenarioDefinitionView]
+) -> None:
+    code, text = status_of(
+        lambda: api.benchmark_jobs.create(spec=HarborJobSpec(type="harbor", inline_yaml="a: 1"))
+    )
+    assert code == 501 and "harbor" in text
+    agent = JobAgentConfig(type="job_agent", name="claude", model_name="claude-x")
+    spec = ScenarioDefinitionJobSpec(type="scenarios", scenario_ids=[scenarios[0].id], agent_configs=[agent])
+    code, text = status_of(lambda: api.benchmark_jobs.create(spec=spec))
+    assert code == 501 and "model_name" in text
+
+
+def test_a_restart_resumes_a_benchmark_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One scenario run at a time: the second scenario starts only after the restart.
+    monkeypatch.setenv("RUNLOOP_LOCAL_BENCHMARK_CONCURRENCY", "1")
+    data_dir = tmp_path / "engine"
+    with LocalEngine(data_dir) as first, RunloopAPI(base_url=first.base_url, bearer_token=first.token) as api:
+        token = first.token
+        ids = [make_scenario(api, f"restart-{i}").id for i in range(2)]
+        bench = api.benchmarks.create(name="restart", scenario_ids=ids)
+        run = api.benchmarks.start_run(benchmark_id=bench.id)
+        before = api.benchmark_runs.list_scenario_runs(run.id).items
+        assert [r.scenario_id for r in before] == [ids[0]]
+    with (
+        LocalEngine(data_dir, token=token) as second,
+        RunloopAPI(base_url=second.base_url, bearer_token=token) as api,
+    ):
+        assert api.benchmark_runs.retrieve(run.id).state == "running"  # never lost
+        first_run = api.scenarios.runs.retrieve(before[0].id)
+        assert first_run.state in ("running", "failed")  # kept with its devbox, or failed
+        if first_run.state == "running":
+            api.scenarios.runs.cancel(first_run.id)
+        deadline = time.monotonic() + 30
+        while len(api.benchmark_runs.list_scenario_runs(run.id).items) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        after = api.benchmark_runs.list_scenario_runs(run.id).items
+        assert sorted(r.scenario_id for r in after) == sorted(ids)  # the rest started, none twice
+        api.benchmark_runs.cancel(run.id)
