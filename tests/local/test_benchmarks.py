@@ -265,3 +265,26 @@ def test_a_restart_resumes_a_benchmark_run(tmp_path: Path, monkeypatch: pytest.M
         after = api.benchmark_runs.list_scenario_runs(run.id).items
         assert sorted(r.scenario_id for r in after) == sorted(ids)  # the rest started, none twice
         api.benchmark_runs.cancel(run.id)
+
+
+def test_a_scenario_run_that_is_refused_fails_the_benchmark_run(api: RunloopAPI) -> None:
+    scenario = make_scenario(api, "archived-later")
+    bench = api.benchmarks.create(name="refused", scenario_ids=[scenario.id])
+    api.scenarios.archive(scenario.id)
+    code, text = status_of(lambda: api.benchmarks.start_run(benchmark_id=bench.id, run_name="refused"))
+    assert code == 400 and "did not start" in text and scenario.id in text
+    (failed,) = api.benchmarks.list_runs(bench.id).items
+    assert (failed.name, failed.state) == ("refused", "failed")
+
+
+def test_a_job_whose_agent_cannot_be_mounted_fails_saying_why(
+    api: RunloopAPI, scenarios: list[ScenarioDefinitionView]
+) -> None:
+    agent = JobAgentConfig(type="job_agent", name="no-such-agent")
+    spec = ScenarioDefinitionJobSpec(type="scenarios", scenario_ids=[scenarios[0].id], agent_configs=[agent])
+    job = api.benchmark_jobs.create(name="broken", spec=spec)
+    assert (job.name, job.state) == ("broken", "failed")
+    assert job.failure_reason is not None and "no-such-agent" in job.failure_reason
+    assert job.job_spec is not None and job.job_spec.scenario_ids == [scenarios[0].id]
+    assert api.benchmark_jobs.retrieve(job.id) == job
+    assert job.id in [j.id for j in api.benchmark_jobs.list(name="broken").items]
