@@ -177,7 +177,7 @@ def build_app(
     pty_tunnels = PtyTunnelService(service, token, host)
     computers = ComputerService(service)
     scenarios = ScenarioService(service.data_dir)
-    scenario_runs = ScenarioRunService(service, blueprints, snapshots, scenarios)
+    scenario_runs = ScenarioRunService(service, blueprints, snapshots, scenarios, service.scoring)
     benchmarks = BenchmarkService(service.data_dir, ScenarioRunsHost(scenario_runs))
     benchmark_runs = BenchmarkRunService(
         service.data_dir,

@@ -164,9 +164,9 @@ class BenchmarkRunService:
         self.store.put(rec)  # before any scenario run: a restart finds it and resumes it
         # The first scenario runs start before the answer, so the client sees them listed.
         async with self._lock(rec.id):
-            await self._tick(rec)
-        if rec.state == "failed":
-            raise bad_request(f"benchmark run {rec.id!r} failed: {rec.failure}")
+            refused = await self._tick(rec)
+        if refused is not None:  # the same status as the scenario run's refusal (say, 501 naming a field)
+            raise ApiError(refused.status, f"benchmark run {rec.id!r} failed: {rec.failure}")
         return rec
 
     def get(self, id: str) -> BenchmarkRunRecord:
@@ -293,16 +293,20 @@ class BenchmarkRunService:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), _TICK_S)
 
-    async def _tick(self, rec: BenchmarkRunRecord) -> None:
-        """Starts what there is room for, or completes the run once everything is final."""
+    async def _tick(self, rec: BenchmarkRunRecord) -> ApiError | None:
+        """Starts what there is room for, or completes the run once everything is final.
+
+        Returns:
+            The refusal of a scenario run that did not start (the run is failed then), or None.
+        """
         runs = [_state(r) for r in self.scenarios.runs_of_benchmark_run(rec.id)]
         step = progress(rec.scenario_ids, runs, rec.max_concurrent)
         if step.done:
             rec.score = aggregate_score(rec.scenario_ids, runs)
             self._finish(rec, "completed")
-            return
+            return None
         if not step.to_start:
-            return
+            return None
         profile = RunProfile.model_validate(rec.run_profile) if rec.run_profile else None
         results = await asyncio.gather(
             *(
@@ -320,14 +324,16 @@ class BenchmarkRunService:
             return_exceptions=True,
         )
         errors = [(s, e) for s, e in zip(step.to_start, results, strict=True) if isinstance(e, BaseException)]
-        if errors:
-            scenario, exc = errors[0]
-            if not isinstance(exc, ApiError):
-                log.error("benchmark run %s: scenario %s did not start", rec.id, scenario, exc_info=exc)
-            reason = exc.message if isinstance(exc, ApiError) else f"{type(exc).__name__}: {exc}"
-            rec.failure = f"the run of scenario {scenario!r} did not start: {reason}"
-            await self._stop_active(rec, complete=False)
-            self._finish(rec, "failed")
+        if not errors:
+            return None
+        scenario, exc = errors[0]
+        if not isinstance(exc, ApiError):
+            log.error("benchmark run %s: scenario %s did not start", rec.id, scenario, exc_info=exc)
+            exc = ApiError(500, f"{type(exc).__name__}: {exc}")
+        rec.failure = f"the run of scenario {scenario!r} did not start: {exc.message}"
+        await self._stop_active(rec, complete=False)
+        self._finish(rec, "failed")
+        return exc
 
     async def _stop_active(self, rec: BenchmarkRunRecord, *, complete: bool) -> None:
         """Completes (scoring them) or cancels the run's scenario runs that are not final."""

@@ -123,7 +123,11 @@ def test_benchmark_definitions(api: RunloopAPI, scenarios: list[ScenarioDefiniti
     assert code == 404
 
 
-def test_a_run_starts_each_scenario_and_completes_when_all_are_final(
+def await_devbox(api: RunloopAPI, devbox_id: str) -> None:
+    assert api.devboxes.wait_for_status(devbox_id, statuses=["running", "failure"]).status == "running"
+
+
+def test_a_run_of_three_scenarios_completes_with_the_aggregate_score(
     api: RunloopAPI,
     scenarios: list[ScenarioDefinitionView],
     cleanup: Callable[[BenchmarkRunView], BenchmarkRunView],
@@ -137,16 +141,49 @@ def test_a_run_starts_each_scenario_and_completes_when_all_are_final(
     assert [r.id for r in api.benchmarks.list_runs(bench.id).items] == [run.id]
     assert run.id in [r.id for r in api.benchmark_runs.list(benchmark_id=bench.id, state="running").items]
 
-    # every scenario run ends (here canceled one by one): the benchmark run completes by itself
-    for r in runs[:2]:
-        api.scenarios.runs.cancel(r.id)
+    # The "agent" solves two of the three scenarios; each scenario run is scored and completed.
+    by_scenario = {r.scenario_id: r for r in runs}
+    for n, scenario in enumerate(scenarios):
+        scenario_run = by_scenario[scenario.id]
+        await_devbox(api, scenario_run.devbox_id)
+        if n < 2:
+            assert (
+                api.devboxes.execute(scenario_run.devbox_id, command="touch /home/user/done").exit_status == 0
+            )
+        assert api.benchmark_runs.retrieve(run.id).state == "running"
+        assert api.scenarios.runs.complete(scenario_run.id).state == "completed"
+    done = wait_run(api, run.id, {"completed"})
+    assert done.state == "completed"
+    assert done.score == pytest.approx(2 / 3)
+    assert done.duration_ms is not None and done.duration_ms >= 0
+    assert api.benchmark_runs.list_scenario_runs(run.id, state="completed").total_count == 3
+
+
+def test_complete_scores_the_active_scenario_runs(
+    api: RunloopAPI, scenarios: list[ScenarioDefinitionView]
+) -> None:
+    bench = api.benchmarks.create(name="complete-now", scenario_ids=[scenarios[0].id])
+    run = api.benchmarks.start_run(benchmark_id=bench.id)
+    (scenario_run,) = api.benchmark_runs.list_scenario_runs(run.id).items
+    await_devbox(api, scenario_run.devbox_id)
+    assert api.devboxes.execute(scenario_run.devbox_id, command="touch /home/user/done").exit_status == 0
+    done = api.benchmark_runs.complete(run.id)
+    assert (done.state, done.score) == ("completed", 1.0)
+    assert api.scenarios.runs.retrieve(scenario_run.id).state == "completed"
+    assert api.benchmark_runs.complete(run.id) == done  # again: as it is
+
+
+def test_a_run_ends_when_its_scenario_runs_are_canceled_one_by_one(
+    api: RunloopAPI, scenarios: list[ScenarioDefinitionView]
+) -> None:
+    bench = api.benchmarks.create(name="one-by-one", scenario_ids=[s.id for s in scenarios[:2]])
+    run = api.benchmarks.start_run(benchmark_id=bench.id)
+    first, second = api.benchmark_runs.list_scenario_runs(run.id).items
+    api.scenarios.runs.cancel(first.id)
     assert api.benchmark_runs.retrieve(run.id).state == "running"
-    api.scenarios.runs.cancel(runs[2].id)
+    api.scenarios.runs.cancel(second.id)
     done = wait_run(api, run.id, {"completed"})
     assert (done.state, done.score) == ("completed", 0.0)
-    assert done.duration_ms is not None and done.duration_ms >= 0
-    canceled = api.benchmark_runs.list_scenario_runs(run.id, state="canceled")
-    assert canceled.total_count == 3
 
 
 def test_cancel_mid_run_cancels_its_scenario_runs_and_logs_zip(
@@ -228,3 +265,26 @@ def test_a_restart_resumes_a_benchmark_run(tmp_path: Path, monkeypatch: pytest.M
         after = api.benchmark_runs.list_scenario_runs(run.id).items
         assert sorted(r.scenario_id for r in after) == sorted(ids)  # the rest started, none twice
         api.benchmark_runs.cancel(run.id)
+
+
+def test_a_scenario_run_that_is_refused_fails_the_benchmark_run(api: RunloopAPI) -> None:
+    scenario = make_scenario(api, "archived-later")
+    bench = api.benchmarks.create(name="refused", scenario_ids=[scenario.id])
+    api.scenarios.archive(scenario.id)
+    code, text = status_of(lambda: api.benchmarks.start_run(benchmark_id=bench.id, run_name="refused"))
+    assert code == 400 and "did not start" in text and scenario.id in text
+    (failed,) = api.benchmarks.list_runs(bench.id).items
+    assert (failed.name, failed.state) == ("refused", "failed")
+
+
+def test_a_job_whose_agent_cannot_be_mounted_fails_saying_why(
+    api: RunloopAPI, scenarios: list[ScenarioDefinitionView]
+) -> None:
+    agent = JobAgentConfig(type="job_agent", name="no-such-agent")
+    spec = ScenarioDefinitionJobSpec(type="scenarios", scenario_ids=[scenarios[0].id], agent_configs=[agent])
+    job = api.benchmark_jobs.create(name="broken", spec=spec)
+    assert (job.name, job.state) == ("broken", "failed")
+    assert job.failure_reason is not None and "no-such-agent" in job.failure_reason
+    assert job.job_spec is not None and job.job_spec.scenario_ids == [scenarios[0].id]
+    assert api.benchmark_jobs.retrieve(job.id) == job
+    assert job.id in [j.id for j in api.benchmark_jobs.list(name="broken").items]
