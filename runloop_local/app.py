@@ -169,7 +169,7 @@ def build_app(
     pty_tunnels = PtyTunnelService(service, token, host)
     computers = ComputerService(service)
     scenarios = ScenarioService(service.data_dir)
-    scenario_runs = ScenarioRunService(service, blueprints, snapshots, scenarios)
+    scenario_runs = ScenarioRunService(service, blueprints, snapshots, scenarios, service.scoring)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
