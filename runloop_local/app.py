@@ -41,6 +41,7 @@ from .network_policies import routes as network_policy_routes
 from .objects import routes as object_routes
 from .pty import routes as pty_routes
 from .pty.service import PtyService
+from .scorers import routes as scorer_routes
 from .secrets import routes as secret_routes
 from .snapshots import routes as snapshot_routes
 from .snapshots.service import SnapshotService
@@ -67,6 +68,7 @@ IMPLEMENTED: Routes = [
     *network_policy_routes.ROUTES,
     *tunnel_routes.ROUTES,
     *computer_routes.ROUTES,
+    *scorer_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
 
