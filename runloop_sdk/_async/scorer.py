@@ -7,7 +7,7 @@ from typing import Any
 
 from typing_extensions import Unpack
 
-from runloop_api.types import ScenarioScorerView
+from runloop_api.types import ScenarioScorerView, ScorerValidateResponse
 
 from .._base.options import MutationOptions, RequestOptions
 from ._context import AsyncClientContext
@@ -78,7 +78,7 @@ class AsyncScorer:
         scoring_context: Mapping[str, Any],
         environment_parameters: Mapping[str, Any] | None = None,
         **options: Unpack[MutationOptions],
-    ) -> Any:  # ScorerValidateResponse once the raw layer has validate (branch evala)
+    ) -> ScorerValidateResponse:
         """Runs the scorer once on a context and answers its result (``.scoring_result.score``).
 
         Args:
