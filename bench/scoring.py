@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 
 from runloop_api import RunloopAPI
-from runloop_api.types import DevboxCreateParameters
+from runloop_api.types import AgentMount, DevboxCreateParameters
 from runloop_local import LocalEngine
 from runloop_local.devboxes.service import DevboxService
 
@@ -117,7 +117,7 @@ def _http(rounds: int) -> None:
             for _ in range(rounds):
                 began = time.perf_counter()
                 box = api.devboxes.create_and_await_running(
-                    mounts=[{"type": "agent_mount", "agent_id": a, "agent_name": None} for a in mounts]
+                    mounts=[AgentMount(type="agent_mount", agent_id=a, agent_name=None) for a in mounts]
                 )
                 times.append(time.perf_counter() - began)
                 assert box.status == "running"
