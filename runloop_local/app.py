@@ -16,6 +16,7 @@ from starlette.routing import WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from .agents import routes as agent_routes
 from .benchmarks import routes as benchmark_routes
 from .benchmarks.jobs import BenchmarkJobService
 from .benchmarks.rules import CONCURRENCY_ENV, concurrency_setting
@@ -81,6 +82,7 @@ IMPLEMENTED: Routes = [
     *scenario_routes.ROUTES,
     *benchmark_routes.ROUTES,
     *scorer_routes.ROUTES,
+    *agent_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
 

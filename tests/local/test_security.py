@@ -210,8 +210,8 @@ def test_every_operation_not_built_answers_501_naming_it(raw: httpx.Client) -> N
     # + createDevboxSshKey, the 5 network-policy operations, enable/remove tunnel, the 5 computer ones
     # + the 17 scenario and scenario-run operations
     # + the 28 benchmark operations (6 of them the deprecated /v1/benchmarks/runs aliases)
-    # + the 5 custom scorer operations (evala)
-    assert len(implemented) == 129
+    # + the 5 custom scorer operations and the 6 agent operations (evala)
+    assert len(implemented) == 135
 
 
 def test_no_spec_operation_answers_404_or_405_for_its_route(raw: httpx.Client) -> None:
