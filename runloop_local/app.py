@@ -44,6 +44,7 @@ from .pty.service import PtyService
 from .scenarios import routes as scenario_routes
 from .scenarios.runs import ScenarioRunService
 from .scenarios.service import ScenarioService
+from .scorers import routes as scorer_routes
 from .secrets import routes as secret_routes
 from .snapshots import routes as snapshot_routes
 from .snapshots.service import SnapshotService
@@ -71,6 +72,7 @@ IMPLEMENTED: Routes = [
     *tunnel_routes.ROUTES,
     *computer_routes.ROUTES,
     *scenario_routes.ROUTES,
+    *scorer_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
 

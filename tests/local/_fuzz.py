@@ -90,6 +90,12 @@ REFUSED_BY_STATE = (
     # a network policy in use by a devbox; a page cursor naming no policy
     "deleteNetworkPolicy",
     "listNetworkPolicies",
+    # a custom scorer type taken (the spec's 400); launch parameters a devbox refuses, or a devbox
+    # that did not start from them, for validate; a page cursor naming no scorer
+    "createCustomScorer",
+    "updateCustomScorer",
+    "validateCustomScorer",
+    "listScenarioScorers",
 )
 """Operations where a schema-valid request gets a 400 because of a resource's state, or of a
 reference to one (the spec declares these 400s): positive_data_acceptance accepts a 400 there
