@@ -99,6 +99,16 @@ REFUSED_BY_STATE = (
     # an agent's storage object missing or not uploaded, a source type without its settings
     "createAgent",
     "listAgents",
+    # a scoring contract the scoring rules refuse (a function without a name, weights summing to
+    # 0, a scorer without the fields its type needs), an environment naming a blueprint and a
+    # snapshot or a relative working directory; a scenario run that has ended or whose devbox is
+    # not running; an archived scenario, or a run profile without what the scenario requires
+    "createScenario",
+    "updateScenario",
+    "startScenarioRun",
+    "scoreScenarioRun",
+    "completeScenarioRun",
+    "cancelScenarioRun",
 )
 """Operations where a schema-valid request gets a 400 because of a resource's state, or of a
 reference to one (the spec declares these 400s): positive_data_acceptance accepts a 400 there
