@@ -97,6 +97,8 @@ class ScenarioRunRecord(JsonRecord):
     scoring_contract: dict[str, Any] = field(default_factory=dict)
     """The scenario's ScoringContract when the run started (later updates do not change a run)."""
     scorer_timeout_sec: int | None = None
+    working_directory: str | None = None
+    """Where its scoring functions run (the scenario's ``working_directory``; None: the home)."""
     end_time_ms: int | None = None
     failure_reason: str | None = None
     """Why the run failed or timed out (shown in its logs)."""

@@ -56,7 +56,12 @@ class ContractScorer(Protocol):
     """The scoring runner (``runloop_local.scoring.runner.ScoringRunner``), as runs use it."""
 
     async def score_contract(
-        self, devbox_id: str, contract: dict[str, Any], *, timeout_s: float | None = None
+        self,
+        devbox_id: str,
+        contract: dict[str, Any],
+        *,
+        timeout_s: float | None = None,
+        cwd: str | None = None,
     ) -> dict[str, Any]:
         """A ScoringContractResultView (JSON) of ``contract`` run in the devbox."""
         ...
@@ -279,6 +284,7 @@ class ScenarioRunService:
             secrets_provided=dict((run_profile.secrets if run_profile else None) or {}),
             scoring_contract=scenario.scoring_contract,
             scorer_timeout_sec=scenario.scorer_timeout_sec,
+            working_directory=workdir,
             events=[{"time_ms": now, "state": "running", "message": f"started on devbox {devbox.id}"}],
         )
         self.store.put(rec)
@@ -366,7 +372,9 @@ class ScenarioRunService:
         timeout = rec.scorer_timeout_sec
         try:
             result = await asyncio.wait_for(
-                self.scoring.score_contract(rec.devbox_id, rec.scoring_contract, timeout_s=timeout),
+                self.scoring.score_contract(
+                    rec.devbox_id, rec.scoring_contract, timeout_s=timeout, cwd=rec.working_directory
+                ),
                 None if timeout is None else timeout + SCORING_GRACE_S,
             )
         except asyncio.TimeoutError:

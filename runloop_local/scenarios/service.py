@@ -10,6 +10,7 @@ from runloop_api.types import ScenarioCreateParameters, ScenarioUpdateParameters
 from ..db.clock import now_ms
 from ..db.ids import new_id
 from ..http.errors import ApiError, bad_request, not_found
+from ..scoring.rules import check_contract as check_scoring_functions
 from .records import ScenarioRecord, ScenarioStore
 from .rules import new_scenario_fields, updated_fields
 
@@ -48,7 +49,9 @@ class ScenarioService:
         Raises:
             ApiError: 400 naming a bad field.
         """
-        rec = ScenarioRecord(id=new_id("scn"), create_time_ms=now_ms(), **new_scenario_fields(params))
+        fields = new_scenario_fields(params)
+        check_scoring_functions(fields["scoring_contract"])  # each scorer has what its type needs
+        rec = ScenarioRecord(id=new_id("scn"), create_time_ms=now_ms(), **fields)
         self.store.put(rec)
         return rec
 
@@ -70,7 +73,10 @@ class ScenarioService:
             ApiError: 404 unknown; 400 a bad field.
         """
         rec = self.get(id)
-        for name, value in updated_fields(rec, params).items():
+        changes = updated_fields(rec, params)
+        if "scoring_contract" in changes:
+            check_scoring_functions(changes["scoring_contract"])
+        for name, value in changes.items():
             setattr(rec, name, value)
         self.store.put(rec)
         return rec

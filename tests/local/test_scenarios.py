@@ -73,6 +73,16 @@ def test_bad_scenarios_are_refused_naming_the_field(api: RunloopAPI) -> None:
         ({"environment_parameters": {"working_directory": "rel/dir"}}, "absolute path"),
         ({"scorer_timeout_sec": 0}, "scorer_timeout_sec"),
         ({"name": "  "}, "`name`"),
+        (
+            {
+                "scoring_contract": {
+                    "scoring_function_parameters": [
+                        {"name": "b", "weight": 1, "scorer": {"type": "bash_script_scorer"}}
+                    ]
+                }
+            },
+            "bash_script",
+        ),
     ):
         with pytest.raises(BadRequestError, match=words):
             _create(api, **params)
