@@ -33,7 +33,9 @@ AGENT_MAIN = (
     "calc.write_text(calc.read_text().replace('a - b', 'a + b'))\n"
     "print('agent: fixed add')\n"
 )
-ADD_WORKS = f"cd {REPO} && python3 -c 'from calc import add; print(1.0 if add(2, 3) == 5 else 0.0)'"
+# -B: the fix keeps the file's size and may land in the same second, so a cached .pyc would
+# still look current.
+ADD_WORKS = f"cd {REPO} && python3 -B -c 'from calc import add; print(1.0 if add(2, 3) == 5 else 0.0)'"
 
 
 def _unique(prefix: str) -> str:
