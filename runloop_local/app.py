@@ -15,6 +15,7 @@ from starlette.routing import WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from .agents import routes as agent_routes
 from .blueprints import routes as blueprint_routes
 from .blueprints.service import BlueprintService
 from .computers import routes as computer_routes
@@ -73,6 +74,7 @@ IMPLEMENTED: Routes = [
     *computer_routes.ROUTES,
     *scenario_routes.ROUTES,
     *scorer_routes.ROUTES,
+    *agent_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
 

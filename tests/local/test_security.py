@@ -208,8 +208,9 @@ def test_every_operation_not_built_answers_501_naming_it(raw: httpx.Client) -> N
         checked += 1
     assert checked == len(SPEC_OPERATIONS) - len(implemented)
     # + createDevboxSshKey, the 5 network-policy operations, enable/remove tunnel, the 5 computer ones
-    # + the 5 custom scorer operations (evala), the 17 scenario and scenario-run operations
-    assert len(implemented) == 101
+    # + the 5 custom scorer operations and the 6 agent operations (evala), the 17 scenario and
+    # scenario-run operations
+    assert len(implemented) == 107
 
 
 def test_no_spec_operation_answers_404_or_405_for_its_route(raw: httpx.Client) -> None:
