@@ -16,6 +16,7 @@ from starlette.routing import WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from .agents import routes as agent_routes
 from .benchmarks import routes as benchmark_routes
 from .benchmarks.jobs import BenchmarkJobService
 from .benchmarks.rules import CONCURRENCY_ENV, concurrency_setting
@@ -51,6 +52,7 @@ from .pty.service import PtyService
 from .scenarios import routes as scenario_routes
 from .scenarios.runs import ScenarioRunService
 from .scenarios.service import ScenarioService
+from .scorers import routes as scorer_routes
 from .secrets import routes as secret_routes
 from .snapshots import routes as snapshot_routes
 from .snapshots.service import SnapshotService
@@ -78,6 +80,8 @@ IMPLEMENTED: Routes = [
     *tunnel_routes.ROUTES,
     *computer_routes.ROUTES,
     *scenario_routes.ROUTES,
+    *scorer_routes.ROUTES,
+    *agent_routes.ROUTES,
     *benchmark_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""

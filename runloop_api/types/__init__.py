@@ -139,6 +139,8 @@ from .scenarios import (
     ScenarioScorersListView,
     ScenarioScorerView,
     ScenarioUpdateParameters,
+    ScorerValidateParameters,
+    ScorerValidateResponse,
     ScoringContractUpdate,
     StartScenarioRunParameters,
 )
@@ -381,6 +383,8 @@ __all__ = [
     "ScenarioState",
     "ScenarioUpdateParameters",
     "ScenariosJobSource",
+    "ScorerValidateParameters",
+    "ScorerValidateResponse",
     "ScoringContract",
     "ScoringContractResultView",
     "ScoringContractUpdate",

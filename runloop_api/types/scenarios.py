@@ -12,6 +12,7 @@ from .shared import (
     ScenarioEnvironment,
     ScoringContract,
     ScoringFunction,
+    ScoringFunctionResultView,
     ValidationType,
 )
 
@@ -22,6 +23,8 @@ __all__ = [
     "ScenarioScorerView",
     "ScenarioScorersListView",
     "ScenarioUpdateParameters",
+    "ScorerValidateParameters",
+    "ScorerValidateResponse",
     "ScoringContractUpdate",
     "StartScenarioRunParameters",
 ]
@@ -143,6 +146,32 @@ class ScenarioUpdateParameters(BaseModel):
 
     validation_type: ValidationType | None = None
     """Validation strategy."""
+
+
+class ScorerValidateParameters(BaseModel):
+    """The ScorerValidateParameters schema."""
+
+    scoring_context: dict[str, Any]
+    """The JSON context the scorer's script gets in $RL_SCORER_CONTEXT."""
+
+    environment_parameters: ScenarioEnvironment | None = None
+    """The environment to run the scorer in (the base devbox when absent)."""
+
+
+class ScorerValidateResponse(BaseModel):
+    """The ScorerValidateResponse schema."""
+
+    name: str
+    """The type name of the scorer that ran."""
+
+    scoring_context: dict[str, Any]
+    """The context it ran with."""
+
+    scoring_result: ScoringFunctionResultView
+    """Its result."""
+
+    environment_parameters: ScenarioEnvironment | None = None
+    """The environment it ran in, when given."""
 
 
 class StartScenarioRunParameters(BaseModel):

@@ -8,6 +8,7 @@ from typing import Any
 
 from runloop_api.types import DevboxCreateParameters, LaunchParameters
 
+from ..agents.rules import check_agent_mount
 from ..files.rules import devbox_path
 from ..http.errors import ApiError, bad_request
 from .sizes import check_size
@@ -110,8 +111,8 @@ def check_launch_parameters(lp: LaunchParameters) -> None:
     check_size(lp.model_dump(mode="json", exclude_none=True))
 
 
-MOUNT_TYPES = ("file_mount", "object_mount", "code_mount")
-"""Mount types the local engine serves (``agent_mount`` and ``broker_mount`` answer 501)."""
+MOUNT_TYPES = ("file_mount", "object_mount", "code_mount", "agent_mount")
+"""Mount types the local engine serves (``broker_mount`` answers 501)."""
 _REPO_PART = re.compile(r"[A-Za-z0-9_.-]{1,100}\Z")
 
 
@@ -127,6 +128,8 @@ def check_mounts(mounts: list[dict[str, Any]]) -> None:
             raise ApiError(501, f"`{where}`: {kind} mounts are not supported by the local engine yet")
         if kind == "file_mount":
             devbox_path(str(mount.get("target", "")), field=f"{where}.target")
+        elif kind == "agent_mount":
+            check_agent_mount(mount, where)
         elif kind == "object_mount":
             devbox_path(str(mount.get("object_path", "")), field=f"{where}.object_path")
             if not str(mount.get("object_id", "")).startswith("obj_"):

@@ -17,6 +17,7 @@ from typing import Any
 
 from runloop_api.types import DevboxCreateParameters, DevboxUpdateParameters, LaunchParameters
 
+from ..agents.service import AgentService
 from ..db.clock import now_ms
 from ..db.data_dir_lock import DataDirLock
 from ..db.ids import new_id
@@ -90,6 +91,7 @@ class DevboxService(DevboxRecords):
         self.limits = LimitsPolicy(data_dir)
         self.disks = DiskPolicy(data_dir)
         self.objects = ObjectService(data_dir)
+        self.agents = AgentService(data_dir, self.objects)
         sandboxed = isolation != "none" and shutil.which("bwrap") is not None
         self.network_policies = NetworkPolicyService(data_dir, probe_capabilities(sandboxed))
         self.network_policies.add_referrer(self._policies_in_use)
@@ -144,6 +146,7 @@ class DevboxService(DevboxRecords):
         self.store.close()
         self.secrets.close()
         self.scorers.close()
+        self.agents.close()
         self.limits.close()
         self.network_policies.close()
         await asyncio.to_thread(self.disks.close)
@@ -273,6 +276,8 @@ class DevboxService(DevboxRecords):
                     raise bad_request(
                         f"invalid field `mounts[{n}].object_id`: object {obj.id} is {obj.state}: complete its upload first"
                     )
+            elif mount["type"] == "agent_mount":  # the agent as it is now, whatever becomes of it
+                mounts[n] = self.agents.resolve_mount(mount, f"mounts[{n}]")
         if lp is not None and lp.network_policy_id:
             self.network_policies.check_usable(lp.network_policy_id, "launch_parameters.network_policy_id")
         now = now_ms()

@@ -152,6 +152,7 @@ SPEC_OPERATIONS: tuple[tuple[str, str, str], ...] = (
     ("POST", "/v1/scenarios/scorers", "createCustomScorer"),
     ("GET", "/v1/scenarios/scorers/{id}", "retrieveScenarioScorers"),
     ("POST", "/v1/scenarios/scorers/{id}", "updateCustomScorer"),
+    ("POST", "/v1/scenarios/scorers/{id}/validate", "validateCustomScorer"),
     ("POST", "/v1/scenarios/start_run", "startScenarioRun"),
     ("GET", "/v1/scenarios/{id}", "getScenario"),
     ("POST", "/v1/scenarios/{id}", "updateScenario"),

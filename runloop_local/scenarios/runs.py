@@ -48,6 +48,10 @@ log = logging.getLogger("runloop_local")
 
 SCORING_GRACE_S = 5.0
 """Time the scoring runner gets beyond ``scorer_timeout_sec`` to report before the run times out."""
+DEVBOX_WAIT_S = 300.0
+"""How long scoring waits for a run's devbox that is still booting."""
+_SCORABLE = frozenset({"provisioning", "initializing", "running"})
+"""Devbox statuses a run may be scored in (scoring waits for a booting devbox to run)."""
 RESCORE_WAIT_S = 120.0
 """How long a run cut while scoring waits for its resumed devbox before it fails."""
 
@@ -357,7 +361,7 @@ class ScenarioRunService:
                 501, "scoring scenario runs needs the scoring runner, which this engine does not have"
             )
         devbox = self.devboxes.get(rec.devbox_id)
-        if devbox.status != "running":
+        if devbox.status not in _SCORABLE:
             raise bad_request(
                 f"cannot score scenario run {rec.id}: its devbox {devbox.id} is {devbox.status}, not running"
             )
@@ -369,6 +373,15 @@ class ScenarioRunService:
     async def _score(self, id: str) -> None:
         rec = self.get(id)
         assert self.scoring is not None
+        if await self.devboxes.wait_for_status(rec.devbox_id, ["running"], DEVBOX_WAIT_S) is None:
+            status = self.devboxes.get(rec.devbox_id).status
+            if self.get(id).state == "scoring":  # not failed meanwhile by its devbox's end
+                await self._finish(
+                    self.get(id),
+                    "failed",
+                    f"its devbox {rec.devbox_id} did not run to be scored (it is {status})",
+                )
+            return
         timeout = rec.scorer_timeout_sec
         try:
             result = await asyncio.wait_for(

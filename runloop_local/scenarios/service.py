@@ -9,7 +9,7 @@ from runloop_api.types import ScenarioCreateParameters, ScenarioUpdateParameters
 
 from ..db.clock import now_ms
 from ..db.ids import new_id
-from ..http.errors import ApiError, bad_request, not_found
+from ..http.errors import bad_request, not_found
 from ..scoring.rules import check_contract as check_scoring_functions
 from .records import ScenarioRecord, ScenarioStore
 from .rules import new_scenario_fields, updated_fields
@@ -107,9 +107,6 @@ class ScenarioService:
             search: Ids or names containing this text.
             validation_type: Exactly this validation type.
             benchmark_id: Only the scenarios of this benchmark.
-
-        Raises:
-            ApiError: 501 ``benchmark_id`` when no benchmark service answers it.
         """
         clauses: list[str] = []
         args: list[object] = []
@@ -123,11 +120,8 @@ class ScenarioService:
             clauses.append("json_extract(data, '$.validation_type') = ?")
             args.append(validation_type)
         if benchmark_id:
-            if self.benchmark_scenarios is None:
-                raise ApiError(
-                    501, "listScenarios: `benchmark_id` needs benchmarks, which this engine does not serve"
-                )
-            ids = self.benchmark_scenarios(benchmark_id)
+            # No benchmark service: no benchmark exists, so none has scenarios.
+            ids = [] if self.benchmark_scenarios is None else self.benchmark_scenarios(benchmark_id)
             clauses.append(f"id IN ({', '.join('?' * len(ids))})" if ids else "0")
             args += ids
         return self.store.select_page(clauses, args, limit=limit, starting_after=starting_after)

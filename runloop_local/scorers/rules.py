@@ -6,9 +6,9 @@ import re
 
 from ..http.errors import bad_request
 
-__all__ = ["MAX_SCRIPT_BYTES", "check_script", "check_type"]
+__all__ = ["MAX_SCRIPT_CHARS", "check_script", "check_type"]
 
-MAX_SCRIPT_BYTES = 1024 * 1024
+MAX_SCRIPT_CHARS = 1024 * 1024
 _TYPE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z")
 
 
@@ -27,7 +27,7 @@ def check_type(type: str) -> str:
 
 
 def check_script(script: str) -> str:
-    """A runnable bash script: not blank, no NUL, at most 1 MiB.
+    """A runnable bash script: not blank, no NUL, at most 1 Mi characters.
 
     Raises:
         ApiError: 400 naming the field.
@@ -36,6 +36,6 @@ def check_script(script: str) -> str:
         raise bad_request("invalid field `bash_script`: it is empty; give a script that prints a score")
     if "\0" in script:
         raise bad_request("invalid field `bash_script`: it contains a NUL character")
-    if len(script.encode()) > MAX_SCRIPT_BYTES:
-        raise bad_request(f"invalid field `bash_script`: it is longer than {MAX_SCRIPT_BYTES} bytes")
+    if len(script) > MAX_SCRIPT_CHARS:
+        raise bad_request(f"invalid field `bash_script`: it is longer than {MAX_SCRIPT_CHARS} characters")
     return script

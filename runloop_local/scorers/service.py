@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..db.clock import now_ms
 from ..db.ids import new_id
-from ..http.errors import ApiError
+from ..http.errors import ApiError, bad_request
 from .records import ScorerRecord, ScorerStore
 from .rules import check_script, check_type
 
@@ -41,12 +41,12 @@ class ScorerService:
         """Registers a custom scorer.
 
         Raises:
-            ApiError: 400 bad type or script; 409 a scorer of that type exists.
+            ApiError: 400 bad type or script, or a scorer of that type exists (as the spec says).
         """
         check_type(type)
         check_script(bash_script)
         if self.store.by_type(type) is not None:
-            raise ApiError(409, f"a custom scorer of type {type!r} exists: update it instead")
+            raise bad_request(f"custom scorer type {type!r} already exists: update that scorer instead")
         now = now_ms()
         rec = ScorerRecord(
             id=new_id("scs"), type=type, bash_script=bash_script, create_time_ms=now, update_time_ms=now
@@ -73,17 +73,23 @@ class ScorerService:
         """Replaces a scorer's type name and script.
 
         Raises:
-            ApiError: 400 bad type or script; 409 another scorer has that type.
+            ApiError: 400 bad type or script, or another scorer has that type.
         """
         check_type(type)
         check_script(bash_script)
         other = self.store.by_type(type)
         if other is not None and other.id != rec.id:
-            raise ApiError(409, f"another custom scorer ({other.id}) has type {type!r}")
+            raise bad_request(f"custom scorer type {type!r} already exists (scorer {other.id})")
         rec.type, rec.bash_script, rec.update_time_ms = type, bash_script, now_ms()
         self.store.put(rec)
         return rec
 
-    def page(self, limit: int, starting_after: str | None) -> tuple[list[ScorerRecord], bool, int]:
-        """One page of scorers, newest first."""
-        return self.store.select_page([], [], limit=limit, starting_after=starting_after)
+    def page(
+        self, *, limit: int, starting_after: str | None, search: str | None = None
+    ) -> tuple[list[ScorerRecord], bool, int]:
+        """One page of scorers, newest first (``search``: an id, or part of a type name)."""
+        clauses, args = [], []
+        if search is not None:
+            clauses.append("(id = ? OR instr(lower(type), lower(?)) > 0)")
+            args += [search, search]
+        return self.store.select_page(clauses, args, limit=limit, starting_after=starting_after)

@@ -18,7 +18,7 @@ SPEC_PATH = Path(__file__).resolve().parents[2] / "spec" / "runloop-openapi.yaml
 IN_SCOPE_TAGS = frozenset(
     {"Devbox", "Computer", "Blueprint", "Object", "Secret", "NetworkPolicy", "Agent", "Scenario", "Benchmark"}
 )
-EXPECTED_OPERATION_COUNT = 141
+EXPECTED_OPERATION_COUNT = 142
 BASE_URL = "https://api.runloop.test"
 
 # Operations the official client has no method for: the names this SDK promises instead.

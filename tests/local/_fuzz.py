@@ -91,6 +91,25 @@ REFUSED_BY_STATE = (
     # a network policy in use by a devbox; a page cursor naming no policy
     "deleteNetworkPolicy",
     "listNetworkPolicies",
+    # a custom scorer type taken (the spec's 400); launch parameters a devbox refuses, or a devbox
+    # that did not start from them, for validate; a page cursor naming no scorer
+    "createCustomScorer",
+    "updateCustomScorer",
+    "validateCustomScorer",
+    "listScenarioScorers",
+    # an agent's storage object missing or not uploaded, a source type without its settings
+    "createAgent",
+    "listAgents",
+    # a scoring contract the scoring rules refuse (a function without a name, weights summing to
+    # 0, a scorer without the fields its type needs), an environment naming a blueprint and a
+    # snapshot or a relative working directory; a scenario run that has ended or whose devbox is
+    # not running; an archived scenario, or a run profile without what the scenario requires
+    "createScenario",
+    "updateScenario",
+    "startScenarioRun",
+    "scoreScenarioRun",
+    "completeScenarioRun",
+    "cancelScenarioRun",
     # benchmarks: scenario ids naming no scenario, an archived benchmark, a run that ended, a
     # job without a spec (the schema lets it be absent: nothing to run), page cursors naming nothing
     "createBenchmark",
@@ -330,6 +349,8 @@ def fuzz_schema(
             return False  # OpenAPI 3.0 cannot say what a map's keys may be
         if response.status_code == 400 and _bad_size(case.body):
             return False  # the service documents its size steps in prose, not in the schema
+        if response.status_code == 400 and _unnamed_agent_mount(case.body):
+            return False  # "agent_id or agent_name": OpenAPI 3.0 cannot say one of two nullables is needed
         if operation_id in WAITS and response.status_code in (400, 408):
             return False
         if operation_id in POLICY_WRITES and response.status_code == 400 and _schema_blind(response.content):
@@ -410,6 +431,18 @@ def _bad_size(body: Any) -> bool:
     except ApiError:
         return True
     return False
+
+
+def _unnamed_agent_mount(body: Any) -> bool:
+    """Whether a create has an agent mount naming no agent (neither ``agent_id`` nor ``agent_name``)."""
+    mounts = body.get("mounts") if isinstance(body, dict) else None
+    return isinstance(mounts, list) and any(
+        isinstance(m, dict)
+        and m.get("type") == "agent_mount"
+        and not m.get("agent_id")
+        and not m.get("agent_name")
+        for m in mounts
+    )
 
 
 def _check_devbox_create(body: dict[str, Any]) -> None:

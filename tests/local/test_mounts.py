@@ -101,7 +101,7 @@ def test_bad_mounts_are_refused_before_anything_is_made(api: RunloopAPI) -> None
     ]:
         with pytest.raises(error, match=match):
             api.devboxes.create(mounts=mounts)  # type: ignore[arg-type]
-    with pytest.raises(APIStatusError, match="agent_mount mounts are not supported") as info:
-        api.devboxes.create(mounts=[{"type": "agent_mount", "agent_id": "a", "agent_name": "b"}])  # type: ignore[list-item]
+    with pytest.raises(APIStatusError, match="broker_mount mounts are not supported") as info:
+        api.devboxes.create(mounts=[{"type": "broker_mount", "axon_id": "a"}])  # type: ignore[list-item]
     assert info.value.status_code == 501
     assert api.devboxes.list(include_total_count=True).total_count == before

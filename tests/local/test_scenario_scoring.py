@@ -79,7 +79,8 @@ def test_score_then_complete_keeps_each_scorers_result_and_ends_the_devbox(api: 
 
 
 def test_complete_scores_a_run_not_scored_yet(api: RunloopAPI) -> None:
-    run = _started(api, _scenario(api, [HELLO]).id)  # the agent wrote nothing: 0
+    # At once after the start: scoring waits for the devbox to boot. The agent wrote nothing: 0.
+    run = api.scenarios.start_run(scenario_id=_scenario(api, [HELLO]).id)
     done = api.scenarios.runs.complete(run.id)
     assert done.state == "completed"
     assert done.scoring_contract_result is not None and done.scoring_contract_result.score == 0.0

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 import pytest_asyncio
 
@@ -120,6 +121,21 @@ async def test_python_script_with_requirements_and_version(service: DevboxServic
         _fn("py", type="python_script_scorer", python_script=script, requirements_contents="./no-such-dir\n"),
     )
     assert bad["state"] == "error" and "installing requirements_contents failed" in bad["output"]
+
+
+async def test_python_requirements_are_installed_for_the_script(service: DevboxService, devbox: str) -> None:
+    try:
+        reachable = httpx.get("https://pypi.org/simple/six/", timeout=5).status_code < 500
+    except httpx.HTTPError:
+        reachable = False
+    if not reachable:
+        pytest.skip("the pip registry is not reachable from here")
+    script = "import six\nprint(1.0 if six.__version__ == '1.17.0' else 0.0)\n"
+    result = await service.scoring.score_function(
+        devbox,
+        _fn("py", type="python_script_scorer", python_script=script, requirements_contents="six==1.17.0\n"),
+    )
+    assert (result["state"], result["score"]) == ("complete", 1.0), result["output"]
 
 
 async def test_custom_scorer_gets_its_context(service: DevboxService, devbox: str) -> None:

@@ -208,9 +208,9 @@ def test_every_operation_not_built_answers_501_naming_it(raw: httpx.Client) -> N
         checked += 1
     assert checked == len(SPEC_OPERATIONS) - len(implemented)
     # + createDevboxSshKey, the 5 network-policy operations, enable/remove tunnel, the 5 computer ones
-    # + the 17 scenario and scenario-run operations
-    # + the 28 benchmark operations (6 of them the deprecated /v1/benchmarks/runs aliases)
-    assert len(implemented) == 124
+    # + the 5 custom scorer operations and the 6 agent operations (evala), the 17 scenario and
+    # scenario-run operations, the 28 benchmark operations (6 of them deprecated aliases)
+    assert len(implemented) == 135
 
 
 def test_no_spec_operation_answers_404_or_405_for_its_route(raw: httpx.Client) -> None:
@@ -306,5 +306,5 @@ def test_the_raw_client_reaches_every_operation_not_built_and_gets_its_501(api: 
         for op in in_scope_operations()
         if {"Agent", "Scenario", "Benchmark"} & set(op.op.get("tags", []))
     }
-    assert len(evaluation) == 55
+    assert len(evaluation) == 56  # the 55 and validateCustomScorer
     assert evaluation - set(implemented.values()) <= called

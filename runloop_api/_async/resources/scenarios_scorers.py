@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ..._base.request import clean_params, path_param
-from ...types import ScenarioScorersListView, ScenarioScorerView
+from ...types import ScenarioEnvironment, ScenarioScorersListView, ScenarioScorerView, ScorerValidateResponse
 from ..pagination import AsyncPage
 
 if TYPE_CHECKING:
@@ -169,4 +169,49 @@ class AsyncScorersResource:
             idempotency_key=idempotency_key,
             query=extra_query,
             json=clean_params({"bash_script": bash_script, "type": type}, extra_body),
+        )
+
+    async def validate(
+        self,
+        id: str,
+        *,
+        scoring_context: dict[str, Any],
+        environment_parameters: ScenarioEnvironment | dict[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        idempotency_key: str | None = None,
+    ) -> ScorerValidateResponse:
+        """Run a custom scorer once, with a scoring context, and answer its result.
+
+        Runs the scorer's bash script in a devbox made from `environment_parameters` (the base
+        devbox when absent), with `$RL_SCORER_CONTEXT` set to the JSON of `scoring_context`; the
+        devbox is shut down afterwards.
+
+        ``POST /v1/scenarios/scorers/{id}/validate`` (validateCustomScorer).
+
+        Args:
+            id: The Scorer ID.
+            scoring_context: The JSON context the scorer's script gets in $RL_SCORER_CONTEXT.
+            environment_parameters: The environment to run the scorer in (the base devbox when absent).
+            extra_headers: Headers to add to this request.
+            extra_query: Query parameters to add to this request.
+            extra_body: JSON fields to add to this request's body.
+            timeout: Timeout of this request in seconds, overriding the client's.
+            idempotency_key: Sent as ``x-request-id``; generated when not given, the same on every retry.
+        """
+        return await self._client.request_json(
+            "POST",
+            f"/v1/scenarios/scorers/{path_param('id', id)}/validate",
+            cast_to=ScorerValidateResponse,
+            idempotent=False,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            idempotency_key=idempotency_key,
+            query=extra_query,
+            json=clean_params(
+                {"scoring_context": scoring_context, "environment_parameters": environment_parameters},
+                extra_body,
+            ),
         )
