@@ -80,9 +80,9 @@ IMPLEMENTED: Routes = [
     *tunnel_routes.ROUTES,
     *computer_routes.ROUTES,
     *scenario_routes.ROUTES,
-    *benchmark_routes.ROUTES,
     *scorer_routes.ROUTES,
     *agent_routes.ROUTES,
+    *benchmark_routes.ROUTES,
 ]
 """Every implemented operation: (method, spec path, endpoint)."""
 

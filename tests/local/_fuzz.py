@@ -23,8 +23,9 @@ from schemathesis.engine.recorder import ScenarioRecorder
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.schemas import BaseSchema
 
-from runloop_api.types import BlueprintBuildParameters, DevboxCreateParameters
+from runloop_api.types import BenchmarkJobCreateParameters, BlueprintBuildParameters, DevboxCreateParameters
 from runloop_local.app import implemented_operations
+from runloop_local.benchmarks.job_rules import check_job_spec
 from runloop_local.blueprints.rules import check_build_request
 from runloop_local.devboxes.create_rules import UNSUPPORTED_CREATE_FIELDS, check_create_params
 from runloop_local.devboxes.sizes import check_size
@@ -109,6 +110,23 @@ REFUSED_BY_STATE = (
     "scoreScenarioRun",
     "completeScenarioRun",
     "cancelScenarioRun",
+    # benchmarks: scenario ids naming no scenario, an archived benchmark, a run that ended, a
+    # job without a spec (the schema lets it be absent: nothing to run), page cursors naming nothing
+    "createBenchmark",
+    "updateBenchmark",
+    "updateBenchmarkScenarios",
+    "startBenchmarkRun",
+    "completeBenchmarkRun",
+    "completeBenchmarkRunDeprecated",
+    "createBenchmarkJob",
+    "listBenchmarks",
+    "getBenchmarkScenarioDefinitions",
+    "getBenchmarkRuns",
+    "listBenchmarkRuns",
+    "listBenchmarkRunsDeprecated",
+    "listBenchmarkRunScenarioRuns",
+    "listBenchmarkRunScenarioRunsDeprecated",
+    "listBenchmarkJobs",
 )
 """Operations where a schema-valid request gets a 400 because of a resource's state, or of a
 reference to one (the spec declares these 400s): positive_data_acceptance accepts a 400 there
@@ -435,11 +453,16 @@ def _check_blueprint_build(body: dict[str, Any]) -> None:
     check_build_request(BlueprintBuildParameters.model_validate(body))
 
 
+def _check_benchmark_job(body: dict[str, Any]) -> None:
+    check_job_spec(BenchmarkJobCreateParameters.model_validate(body).spec)
+
+
 _CREATE_CHECKS = {
     "createDevbox": _check_devbox_create,
     "createAndAwaitRunning": _check_devbox_create,
     "createBlueprint": _check_blueprint_build,
     "previewImage": _check_blueprint_build,
+    "createBenchmarkJob": _check_benchmark_job,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -13,9 +14,12 @@ import pytest
 
 from runloop_api import APIStatusError, RunloopAPI
 from runloop_api.types import (
+    BenchmarkDefinitionJobSpec,
+    BenchmarkDefJobSource,
     BenchmarkRunView,
     HarborJobSpec,
     JobAgentConfig,
+    JobOrchestratorConfig,
     ScenarioDefinitionJobSpec,
     ScenarioDefinitionView,
 )
@@ -288,3 +292,58 @@ def test_a_job_whose_agent_cannot_be_mounted_fails_saying_why(
     assert job.job_spec is not None and job.job_spec.scenario_ids == [scenarios[0].id]
     assert api.benchmark_jobs.retrieve(job.id) == job
     assert job.id in [j.id for j in api.benchmark_jobs.list(name="broken").items]
+
+
+def test_a_job_runs_its_scenarios_with_the_agent_mounted_one_at_a_time(
+    api: RunloopAPI, scenarios: list[ScenarioDefinitionView], tmp_path: Path
+) -> None:
+    repo = tmp_path / "agent"
+    repo.mkdir()
+    (repo / "solve.sh").write_text("touch /home/user/done\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo)]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "agent"], check=True)
+    agent = api.agents.create(
+        name=f"solver-{time.monotonic_ns()}", source={"type": "git", "git": {"repository": f"file://{repo}"}}
+    )
+    bench = api.benchmarks.create(name="job-bench", scenario_ids=[s.id for s in scenarios[:2]])
+    spec = BenchmarkDefinitionJobSpec(
+        type="benchmark",
+        benchmark_id=bench.id,
+        agent_configs=[JobAgentConfig(type="job_agent", name=agent.name)],
+        orchestrator_config=JobOrchestratorConfig(n_concurrent_trials=1),
+    )
+    job = api.benchmark_jobs.create(name="solver-job", spec=spec)
+    assert (job.state, job.failure_reason) == ("running", None)
+    assert job.in_progress_runs is not None and len(job.in_progress_runs) == 1
+    run_id = job.in_progress_runs[0].benchmark_run_id
+    assert isinstance(job.job_source, BenchmarkDefJobSource) and job.job_source.benchmark_id == bench.id
+
+    # n_concurrent_trials=1: one scenario run at a time; the agent solves the first only.
+    for solve in (True, False):
+        deadline = time.monotonic() + 30
+        while True:
+            active = api.benchmark_runs.list_scenario_runs(run_id, state="running").items
+            if active or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert len(active) == 1
+        devbox = active[0].devbox_id
+        await_devbox(api, devbox)
+        if solve:
+            ran = api.devboxes.execute(devbox, command=f"bash /home/user/agents/{agent.name}/solve.sh")
+            assert ran.exit_status == 0, ran
+        assert api.scenarios.runs.complete(active[0].id).state == "completed"
+
+    assert wait_run(api, run_id, {"completed"}).score == 0.5
+    done = api.benchmark_jobs.retrieve(job.id)
+    assert (done.state, done.in_progress_runs) == ("completed", [])
+    (outcome,) = done.benchmark_outcomes or []
+    assert (outcome.agent_name, outcome.n_completed, outcome.n_failed, outcome.average_score) == (
+        agent.name,
+        2,
+        0,
+        0.5,
+    )
+    assert sorted(o.score or 0.0 for o in outcome.scenario_outcomes) == [0.0, 1.0]
