@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from runloop_api import BadRequestError
 from runloop_sdk import (
     BenchmarkRun,
     Devbox,
@@ -233,3 +234,36 @@ def test_cancel_a_benchmark_run(local_sdk: RunloopSDK) -> None:
     assert run.cancel().state == "canceled"
     assert first.get_info().state == "canceled"
     assert first.devbox.get_info().status == "shutdown"
+
+
+def test_complete_a_benchmark_run_early(local_sdk: RunloopSDK, tmp_path: Path) -> None:
+    """``complete()`` scores and completes the runs still going: one solved of two -> 0.5
+    (needs evala, evalb1, evalb2)."""
+    scenarios, benchmark = _benchmark_of_three(local_sdk)
+    benchmark.remove_scenarios([scenarios[2]])
+    run = benchmark.run(run_name="early")
+    started = {r.get_info().scenario_id: r for r in run.stream_scenario_runs()}
+    assert set(started) == {scenarios[0].id, scenarios[1].id}
+    started[scenarios[0].id].await_env_ready()
+    started[scenarios[0].id].devbox.cmd.exec("touch /home/user/done-0")
+    view = run.complete()
+    assert (view.state, view.score) == ("completed", pytest.approx(0.5))
+    assert {r.get_info().state for r in started.values()} == {"completed"}
+    names = zipfile.ZipFile(run.download_logs(tmp_path / "bench.zip")).namelist()
+    assert any(started[scenarios[0].id].id in name for name in names)
+
+
+def test_update_archive_and_unarchive(local_sdk: RunloopSDK) -> None:
+    """Definitions change through their objects; an archived scenario starts no run (needs evalb1, evalb2)."""
+    scenario = local_sdk.scenario.create(
+        name=_unique("old-name"), problem_statement="x", scoring_functions=[_command("ok", "true")]
+    )
+    renamed = _unique("new-name")
+    assert scenario.update(name=renamed).name == renamed
+    assert scenario.archive().status == "archived"
+    with pytest.raises(BadRequestError, match="archived"):
+        scenario.run()
+    assert scenario.unarchive().status == "active"
+    benchmark = local_sdk.benchmark.create(name=_unique("bench"), scenarios=[scenario.id])
+    assert benchmark.update(description="about").description == "about"
+    assert benchmark.id in [b.id for b in local_sdk.benchmark.list(name=benchmark.get_info().name)]
