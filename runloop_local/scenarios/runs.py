@@ -391,6 +391,8 @@ class ScenarioRunService:
                 None if timeout is None else timeout + SCORING_GRACE_S,
             )
         except asyncio.TimeoutError:
+            if self.get(id).state != "scoring":
+                return  # ended meanwhile (canceled, or its devbox ended)
             await self._finish(
                 self.get(id), "timeout", f"scoring took longer than scorer_timeout_sec={timeout}"
             )
@@ -398,6 +400,8 @@ class ScenarioRunService:
         except Exception as exc:  # a scorer the engine cannot run, or a devbox gone: the run ends
             log.warning("scoring scenario run %s failed: %s", id, exc)
             message = exc.message if isinstance(exc, ApiError) else f"{type(exc).__name__}: {exc}"
+            if self.get(id).state != "scoring":
+                return  # ended meanwhile (canceled, or its devbox ended)
             await self._finish(self.get(id), "failed", f"scoring failed: {message}")
             return
         rec = self.get(id)

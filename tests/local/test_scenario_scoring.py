@@ -156,6 +156,28 @@ def test_scoring_that_overruns_the_scorer_timeout_does_not_hang_the_run(api: Run
     assert api.devboxes.retrieve(run.devbox_id).status == "shutdown"
 
 
+def test_cancel_while_scoring_stops_the_scorer_and_ends_the_devbox(
+    api: RunloopAPI, engine: LocalEngine
+) -> None:
+    slow = {
+        "name": "slow",
+        "weight": 1.0,
+        "scorer": {"type": "bash_script_scorer", "bash_script": "sleep 60; echo 1"},
+    }
+    run = _started(api, _scenario(api, [slow]).id)
+    auth = {"Authorization": f"Bearer {engine.token}"}
+    with httpx.Client(base_url=engine.base_url, headers=auth) as raw, contextlib.suppress(httpx.ReadTimeout):
+        raw.post(f"/v1/scenarios/runs/{run.id}/score", timeout=0.5)  # held while it scores
+    assert api.scenarios.runs.retrieve(run.id).state == "scoring"
+    began = time.monotonic()
+    canceled = api.scenarios.runs.cancel(run.id)
+    assert time.monotonic() - began < 10
+    assert (canceled.state, canceled.scoring_contract_result) == ("canceled", None)
+    assert api.devboxes.retrieve(run.devbox_id).status == "shutdown"
+    time.sleep(0.2)
+    assert api.scenarios.runs.retrieve(run.id).state == "canceled"  # the stopped scorer changed nothing
+
+
 def test_a_run_cut_while_scoring_is_scored_again_after_a_restart(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     # The first scoring never ends (the engine stops under it); the second answers at once.
