@@ -34,8 +34,9 @@ import contextlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from ..executions.live import LiveDevbox
 from ..sandbox.contract import SandboxError
 from ..scorers.service import ScorerService
 from .rules import (
@@ -49,10 +50,7 @@ from .rules import (
     weighted_score,
 )
 
-if TYPE_CHECKING:  # the devbox service makes a runner of itself: no import cycle at run time
-    from ..devboxes.service import DevboxService
-
-__all__ = ["ScoringRunner"]
+__all__ = ["ScoringHost", "ScoringRunner"]
 
 _SCRATCH = 'd=$(mktemp -d /tmp/rl_scoring.XXXXXX) && chmod 700 "$d" && printf %s "$d"'
 _PYTHON = "command -v python3 || command -v python"
@@ -61,6 +59,19 @@ _AST_GREP = (  # `sg` may be shadow's switch-group tool: only one that says it i
     'for t in ast-grep sg; do p=$(command -v "$t") && "$p" --version 2>/dev/null | grep -qi ast-grep '
     '&& { printf %s "$p"; exit 0; }; done; exit 1'
 )
+
+
+class ScoringHost(Protocol):
+    """What the runner needs of the devbox service (``DevboxService`` is one; it makes a runner
+    of itself, so the runner must not import it)."""
+
+    def running_live(self, id: str, action: str) -> LiveDevbox:
+        """The live state of a running devbox.
+
+        Raises:
+            ApiError: 404 unknown id; 400 when the devbox is not running.
+        """
+        ...
 
 
 class ScoringFailed(Exception):
@@ -93,11 +104,12 @@ class ScoringRunner:
     """Runs scoring functions and contracts in running devboxes.
 
     Args:
-        service: The devbox service (its running devboxes' sandboxes run the functions).
+        service: The devbox service, ``DevboxService`` (its running devboxes' sandboxes run
+            the functions).
         scorers: The custom scorers ``custom_scorer`` functions name.
     """
 
-    def __init__(self, service: DevboxService, scorers: ScorerService) -> None:
+    def __init__(self, service: ScoringHost, scorers: ScorerService) -> None:
         self._service = service
         self._scorers = scorers
 
@@ -291,7 +303,7 @@ class _Run:
     """One function's commands in one devbox, against one deadline, with one scratch folder."""
 
     def __init__(
-        self, service: DevboxService, devbox_id: str, cwd: str | None, timeout_s: float | None
+        self, service: ScoringHost, devbox_id: str, cwd: str | None, timeout_s: float | None
     ) -> None:
         self._service = service
         self._devbox_id = devbox_id

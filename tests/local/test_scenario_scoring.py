@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from runloop_api import RunloopAPI
 from runloop_api.types import ScenarioRunView
 from runloop_local import LocalEngine
+
+from ._objects import stored_object
 
 
 def _scenario(api: RunloopAPI, functions: list[dict[str, Any]], **params: Any) -> Any:
@@ -76,6 +79,55 @@ def test_score_then_complete_keeps_each_scorers_result_and_ends_the_devbox(api: 
     with zipfile.ZipFile(io.BytesIO(api.scenarios.runs.download_logs(run.id).read())) as zf:
         assert json.loads(zf.read("scoring/result.json"))["score"] == result.score
         assert "scoring/00-hello.log" in zf.namelist() and "scoring/01-half.log" in zf.namelist()
+
+
+def test_the_issues_run_a_blueprint_environment_an_agent_from_a_storage_object(
+    api: RunloopAPI, engine: LocalEngine
+) -> None:
+    if engine.writable_roots is not None:
+        pytest.skip(f"no writable roots on this machine: {engine.writable_roots}")
+    bp = api.blueprints.create(
+        name=f"scn-agent-{uuid.uuid4().hex[:6]}",
+        dockerfile="FROM x\nRUN mkdir -p /srv/repo && chmod 777 /srv/repo\n",
+    )
+    deadline = time.monotonic() + 120
+    while bp.status not in ("build_complete", "failed") and time.monotonic() < deadline:
+        time.sleep(0.05)
+        bp = api.blueprints.retrieve(bp.id)
+    assert bp.status == "build_complete", bp.failure_reason
+    script = stored_object(api, "solve.sh", "text", b"#!/bin/sh\necho solved > hello.txt\n")
+    agent = api.agents.create(
+        name=f"solver-{uuid.uuid4().hex[:6]}", source={"type": "object", "object": {"object_id": script}}
+    )
+    in_repo = {
+        "name": "solved",
+        "weight": 1.0,
+        "scorer": {
+            "type": "bash_script_scorer",
+            "bash_script": "grep -q solved hello.txt && echo 1.0 || echo 0.0",
+        },
+    }
+    scenario = _scenario(
+        api, [in_repo, HALF], environment_parameters={"blueprint_id": bp.id, "working_directory": "/srv/repo"}
+    )
+    run = api.scenarios.start_run(
+        scenario_id=scenario.id,
+        runProfile={
+            "mounts": [
+                {"type": "agent_mount", "agent_id": agent.id, "agent_name": None, "agent_path": "/tmp/agent"}
+            ]
+        },
+    )
+    view = api.devboxes.wait_for_status(run.devbox_id, statuses=["running", "failure", "shutdown"])
+    assert view.status == "running", view.failure_reason
+    ran = api.devboxes.execute(
+        run.devbox_id, command="/tmp/agent/solve.sh && pwd", command_id=str(uuid.uuid4())
+    )
+    assert (ran.exit_status, ran.stdout) == (0, "/srv/repo\n")
+    done = api.scenarios.runs.complete(run.id)  # score_and_complete
+    assert done.state == "completed"
+    assert done.scoring_contract_result is not None
+    assert abs(done.scoring_contract_result.score - 0.75) < 1e-6  # (1.0 + 0.5) / 2
 
 
 def test_complete_scores_a_run_not_scored_yet(api: RunloopAPI) -> None:
