@@ -187,4 +187,3 @@ def test_a_small_chunk_of_a_running_command_waits_once_for_more() -> None:
     assert not gather_first(100, done=True, gathered=False, least=1000)  # the end goes at once
     assert not gather_first(1000, done=False, gathered=False, least=1000)  # big enough
     assert not gather_first(0, done=False, gathered=False, least=1000)  # nothing: wait for output
-
