@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-__all__ = ["KEEP_CACHED", "OutputFile", "OutputFiles", "release_range"]
+__all__ = ["KEEP_CACHED", "OutputFile", "OutputFiles", "read_release", "release_range"]
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,28 @@ def release_range(written: int, released: int, keep: int = KEEP_CACHED) -> tuple
     if end - released < keep:
         return None
     return released, end
+
+
+def read_release(offset: int, got: int, size: int, keep: int = KEEP_CACHED) -> tuple[int, int] | None:
+    """What of a read of an ended output to drop from the page cache after it, if any.
+
+    Only a long output (more than twice ``keep``), read through (a full result, a download of
+    the logs) and dropped behind its writer already: kept, each MiB read back would take fresh
+    memory as its writing did. Its last ``keep`` bytes, and every shorter output, stay cached.
+
+    Args:
+        offset: Where the read started.
+        got: Bytes it read.
+        size: The file's size.
+        keep: Bytes at the end that stay cached.
+
+    Returns:
+        ``(start, length)`` to drop, or None.
+    """
+    if size <= 2 * keep:
+        return None
+    end = min(offset + got, size - keep)
+    return (offset, end - offset) if end > offset else None
 
 
 def _write_back(fd: int, start: int, end: int) -> None:
@@ -165,7 +187,11 @@ def _read(path: Path, offset: int, limit: int) -> bytes:
     except FileNotFoundError:  # nothing was ever printed on this stream
         return b""
     try:
-        return _pread(fd, offset, limit)
+        data = _pread(fd, offset, limit)
+        span = read_release(offset, len(data), os.fstat(fd).st_size)
+        if span is not None:  # clean pages: dropped at once, taken again by the next read
+            os.posix_fadvise(fd, span[0], span[1], os.POSIX_FADV_DONTNEED)
+        return data
     finally:
         os.close(fd)
 

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from runloop_local.db.output_files import OutputFile, release_range
+from runloop_local.db.output_files import OutputFile, read_release, release_range
 
 
 def test_release_range_keeps_the_tail_cached_and_releases_in_steps() -> None:
@@ -46,3 +46,11 @@ def _cached_bytes(path: Path) -> int | None:
         check=True,
     )
     return int(done.stdout.split()[0])
+
+
+def test_reads_of_a_long_ended_output_drop_what_they_read_but_its_tail() -> None:
+    mib = 1 << 20
+    assert read_release(0, mib, 2 * mib, keep=mib) is None, "not longer than twice keep: cached"
+    assert read_release(0, mib, 3 * mib, keep=mib) == (0, mib)
+    assert read_release(mib, 2 * mib, 3 * mib, keep=mib) == (mib, mib), "the tail stays"
+    assert read_release(2 * mib, mib, 3 * mib, keep=mib) is None
