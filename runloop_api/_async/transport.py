@@ -34,13 +34,23 @@ import httpcore
 import httpx
 from httpcore._utils import is_socket_readable
 
-__all__ = ["AsyncPooledTransport", "STREAMS_PER_CONNECTION", "SetCookieOnlyJar", "h2_missing"]
+__all__ = [
+    "AsyncPooledTransport",
+    "MAX_READ",
+    "STREAMS_PER_CONNECTION",
+    "SetCookieOnlyJar",
+    "h2_missing",
+    "next_read_size",
+]
 
 POOL_SIZE = 4
 """Connections per httpcore pool: its per-request work grows with the square of this."""
 
 JOIN_LIMIT = 64 * 1024
 """A request's first body write larger than this is not copied to join its head: written after it."""
+
+MAX_READ = 1024 * 1024
+"""Most bytes one read of an answer asks for (httpcore asks for 64 KiB; see :func:`next_read_size`)."""
 
 STREAMS_PER_CONNECTION = 100
 """Requests in flight on one HTTP/2 connection before another opens: the fewest concurrent
@@ -259,6 +269,20 @@ class _LeanBackend(httpcore.AsyncNetworkBackend):
         await self._backend.sleep(seconds)
 
 
+def next_read_size(asked: int, got: int) -> int:
+    """How many bytes the next read of a connection asks for, after one that asked ``asked``
+    (what httpcore asks: 64 KiB) and got ``got``.
+
+    Each read costs httpcore, h11 and httpx about 20 microseconds of Python besides the copy: a
+    fast stream of output (hundreds of MB/s) spent a sixth of the client's time there, 16 reads
+    a MiB. A read that got all httpcore asked for says an answer is arriving in bulk, so the next
+    asks up to :data:`MAX_READ` (a socket read returns what is there, no more); a shorter read
+    (an answer that ended, a stream that caught up) goes back to httpcore's size, so small
+    answers never ask for large buffers.
+    """
+    return MAX_READ if got >= asked else asked
+
+
 class _LeanStream(httpcore.AsyncNetworkStream):
     """One HTTP/1.1 connection: a request's head waits for its body's first write, to go in one.
 
@@ -273,13 +297,17 @@ class _LeanStream(httpcore.AsyncNetworkStream):
         self._socket = stream.get_extra_info("socket")
         self._head = b""
         self._request_starts = True
+        self._read_size = 0  # 0: what httpcore asks
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         if self._head:
             head, self._head = self._head, b""
             await self._stream.write(head, timeout)
         self._request_starts = True
-        return await self._stream.read(max_bytes, timeout)
+        size = max(self._read_size, max_bytes)
+        data = await self._stream.read(size, timeout)
+        self._read_size = next_read_size(max_bytes, len(data))
+        return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if not buffer:

@@ -10,7 +10,7 @@ import httpcore
 import httpx
 
 from runloop_api import AsyncRunloopAPI
-from runloop_api._async.transport import JOIN_LIMIT, AsyncPooledTransport, _LeanStream
+from runloop_api._async.transport import JOIN_LIMIT, MAX_READ, AsyncPooledTransport, _LeanStream
 
 
 class _RecordingStream(httpcore.AsyncNetworkStream):
@@ -20,8 +20,10 @@ class _RecordingStream(httpcore.AsyncNetworkStream):
         self.writes: list[bytes] = []
         self.answer = answer
         self.sock, self.peer = socket.socketpair()
+        self.asked: list[int] = []
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        self.asked.append(max_bytes)
         chunk, self.answer = self.answer[:max_bytes], self.answer[max_bytes:]
         return chunk
 
@@ -142,3 +144,22 @@ def test_the_raw_clients_keep_the_cookies_an_answer_sets_and_only_those() -> Non
         return cookies
 
     assert asyncio.run(run()) == {"session": "abc"}
+
+
+def test_reads_grow_while_an_answer_arrives_in_bulk_and_shrink_when_it_stops() -> None:
+    async def run() -> tuple[list[int], bytes]:
+        inner = _RecordingStream(b"x" * (3 * MAX_READ + 100))
+        stream = _LeanStream(inner)
+        got = b""
+        while chunk := await stream.read(65536):
+            got += chunk
+        inner.answer = b"small"
+        got += await stream.read(65536)
+        await stream.aclose()
+        return inner.asked, got
+
+    asked, got = asyncio.run(run())
+    assert got == b"x" * (3 * MAX_READ + 100) + b"small", "every byte, in order"
+    # 64 KiB first (a small answer never asks for more); after any read of 64 KiB or more,
+    # MAX_READ; the empty read at the end sends the next ("small") back to 64 KiB.
+    assert asked == [65536, MAX_READ, MAX_READ, MAX_READ, MAX_READ, 65536]

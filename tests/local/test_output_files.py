@@ -1,143 +1,56 @@
-"""Execution output in files: long outputs read at any offset across restarts, files a crash left
-without a record are deleted, and a database of the previous schema keeps its output."""
+"""Output files: a long output leaves the page cache behind its writer, and every byte stays."""
 
 from __future__ import annotations
 
-import sqlite3
-import uuid
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
-from runloop_api import RunloopAPI
-from runloop_local import LocalEngine
-
-LINES = 2_000_000
-"""``seq 1 LINES`` prints 14.9 MB: many file writes, stream chunks and more than a view holds."""
+from runloop_local.db.output_files import OutputFile, read_release, release_range
 
 
-def _expected(n: int) -> str:
-    return "".join(f"{i}\n" for i in range(1, n + 1))
+def test_release_range_keeps_the_tail_cached_and_releases_in_steps() -> None:
+    mib = 1 << 20
+    assert release_range(0, 0, keep=mib) is None
+    assert release_range(2 * mib - 1, 0, keep=mib) is None, "less than a step behind the tail"
+    assert release_range(2 * mib, 0, keep=mib) == (0, mib)
+    assert release_range(5 * mib + 7, mib, keep=mib) == (mib, 4 * mib + 7)
+    assert release_range(5 * mib, 4 * mib + 7, keep=mib) is None
 
 
-def _streamed(api: RunloopAPI, devbox_id: str, execution_id: str, offset: int | None = None) -> str:
-    chunks = api.devboxes.executions.stream_stdout_updates(
-        execution_id, devbox_id=devbox_id, offset=None if offset is None else str(offset)
+def test_a_long_output_file_leaves_the_page_cache_behind_its_writer(tmp_path: Path) -> None:
+    """Written back and dropped, except the last ``keep_cached`` bytes; every byte reads back."""
+    mib = 1 << 20
+    file = OutputFile(tmp_path / "x.stdout", keep_cached=mib)
+    data = os.urandom(6 * mib)
+    for start in range(0, len(data), 256 * 1024):
+        file.write(start, data[start : start + 256 * 1024])
+        file.wait_released()  # as if the disk kept up: each write may start the next release
+    assert file.released >= 4 * mib, "all but about the last two MiB handed back"
+    resident = _cached_bytes(file.path)
+    if resident is not None:
+        assert resident <= len(data) - file.released + 256 * 1024, f"{resident} bytes still cached"
+    assert file.read(0, len(data)) == data
+    file.close()
+
+
+def _cached_bytes(path: Path) -> int | None:
+    """Bytes of ``path`` in the page cache (util-linux ``fincore``), None without the tool."""
+    if shutil.which("fincore") is None:
+        return None
+    done = subprocess.run(
+        ["fincore", "--bytes", "--noheadings", "--raw", "--output", "RES", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    return "".join(c.output for c in chunks)
+    return int(done.stdout.split()[0])
 
 
-def test_a_long_output_is_read_at_any_offset_before_and_after_a_restart(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    whole = _expected(LINES)
-    offsets = [0, 1, 1024 * 1024 - 1, 1024 * 1024 + 7, len(whole) // 2, len(whole) - 3, len(whole)]
-    with LocalEngine(data_dir) as first, RunloopAPI(base_url=first.base_url, bearer_token=first.token) as api:
-        box = api.devboxes.create_and_await_running()
-        run = api.devboxes.executions.execute_async(box.id, command=f"seq 1 {LINES}; echo oops >&2")
-        assert _streamed(api, box.id, run.execution_id) == whole  # live, from memory and the file
-        token = first.token
-    files = data_dir / "output" / box.id
-    assert (files / f"{run.execution_id}.stdout").stat().st_size == len(whole)
-    assert (files / f"{run.execution_id}.stderr").read_bytes() == b"oops\n"
-
-    with (
-        LocalEngine(data_dir, token=token) as second,
-        RunloopAPI(base_url=second.base_url, bearer_token=token) as api,
-    ):
-        for offset in offsets:
-            assert _streamed(api, box.id, run.execution_id, offset) == whole[offset:], offset
-        view = api.devboxes.executions.retrieve(run.execution_id, devbox_id=box.id, last_n="3")
-        assert (view.stdout, view.stderr, view.stdout_truncated) == (
-            f"{LINES - 2}\n{LINES - 1}\n{LINES}\n",
-            "oops\n",
-            True,
-        )
-        tail = api.devboxes.executions.retrieve(run.execution_id, devbox_id=box.id, last_n="0").stdout or ""
-        assert whole.endswith(tail) and len(tail) >= 4 * 1024 * 1024 - 8  # the last 4 MiB, whole lines
-        api.devboxes.shutdown(box.id)
-
-
-def test_files_of_executions_without_a_record_are_deleted_on_start(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    with LocalEngine(data_dir) as first, RunloopAPI(base_url=first.base_url, bearer_token=first.token) as api:
-        box = api.devboxes.create_and_await_running()
-        kept = api.devboxes.execute(box.id, command="head -c 300000 /dev/zero", command_id=str(uuid.uuid4()))
-        api.devboxes.shutdown(box.id)
-        token = first.token
-    folder = data_dir / "output" / box.id
-    # What a crash leaves of an `execute` that printed past the first write before its record was
-    # written (the record comes when the command ends or the hold is over).
-    (folder / "exe_neverrecorded.stdout").write_bytes(b"x" * 300_000)
-    (data_dir / "output" / "dbx_gone").mkdir()
-    (data_dir / "output" / "dbx_gone" / "exe_other.stderr").write_bytes(b"y")
-
-    with (
-        LocalEngine(data_dir, token=token) as second,
-        RunloopAPI(base_url=second.base_url, bearer_token=token) as api,
-    ):
-        assert not (folder / "exe_neverrecorded.stdout").exists()
-        assert not (data_dir / "output" / "dbx_gone" / "exe_other.stderr").exists()
-        again = api.devboxes.executions.retrieve(kept.execution_id, devbox_id=box.id, last_n="0")
-        assert again.stdout == "\0" * 300_000
-        assert (folder / f"{kept.execution_id}.stdout").stat().st_size == 300_000
-
-
-def test_output_stored_by_the_previous_schema_moves_into_files(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    whole = _expected(300_000)  # 2 MB: three rows of at most 1 MiB, as the old engine stored them
-    with LocalEngine(data_dir) as first, RunloopAPI(base_url=first.base_url, bearer_token=first.token) as api:
-        box = api.devboxes.create_and_await_running()
-        run = api.devboxes.execute(box.id, command="seq 1 300000; echo bad >&2", command_id=str(uuid.uuid4()))
-        api.devboxes.shutdown(box.id)
-        token = first.token
-    # Turn the data dir into what an engine of schema 1 left: output in rows, no files, and the
-    # records' lengths not to be trusted.
-    for file in (data_dir / "output").rglob("*.*"):
-        file.unlink()
-    db = sqlite3.connect(data_dir / "engine.sqlite3")
-    db.executescript(
-        "UPDATE executions SET data = json_set(data, '$.stdout_len', 0, '$.stderr_len', 0);"
-        "PRAGMA user_version = 1;"
-    )
-    raw = whole.encode()
-    rows = [
-        (run.execution_id, "stdout", s, raw[s : s + 1024 * 1024]) for s in range(0, len(raw), 1024 * 1024)
-    ]
-    rows += [(run.execution_id, "stderr", 0, b"bad\n"), ("exe_unknown", "stdout", 0, b"orphan")]
-    db.executemany("INSERT INTO output VALUES (?, ?, ?, ?)", rows)
-    db.commit()
-    db.close()
-
-    with (
-        LocalEngine(data_dir, token=token) as second,
-        RunloopAPI(base_url=second.base_url, bearer_token=token) as api,
-    ):
-        assert _streamed(api, box.id, run.execution_id) == whole
-        assert _streamed(api, box.id, run.execution_id, 1024 * 1024 + 1) == whole[1024 * 1024 + 1 :]
-        view = api.devboxes.executions.retrieve(run.execution_id, devbox_id=box.id, last_n="1")
-        assert (view.stdout, view.stderr) == ("300000\n", "bad\n")
-    db = sqlite3.connect(data_dir / "engine.sqlite3")
-    try:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert db.execute("SELECT count(*) FROM output").fetchone()[0] == 0
-    finally:
-        db.close()
-    assert sorted(p.name for p in (data_dir / "output").rglob("*.*")) == [
-        f"{run.execution_id}.stderr",
-        f"{run.execution_id}.stdout",
-    ]
-
-
-def test_a_command_that_printed_little_makes_no_file_and_keeps_its_output(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    with LocalEngine(data_dir) as first, RunloopAPI(base_url=first.base_url, bearer_token=first.token) as api:
-        box = api.devboxes.create_and_await_running()
-        run = api.devboxes.execute(box.id, command="echo hi; echo oh >&2", command_id=str(uuid.uuid4()))
-        assert (run.stdout, run.stderr) == ("hi\n", "oh\n")
-        token = first.token
-    assert not (data_dir / "output" / box.id).exists()  # in the database, committed with the record
-    with (
-        LocalEngine(data_dir, token=token) as second,
-        RunloopAPI(base_url=second.base_url, bearer_token=token) as api,
-    ):
-        view = api.devboxes.executions.retrieve(run.execution_id, devbox_id=box.id)
-        assert (view.stdout, view.stderr) == ("hi\n", "oh\n")
-        assert _streamed(api, box.id, run.execution_id, 1) == "i\n"
+def test_reads_of_a_long_ended_output_drop_what_they_read_but_its_tail() -> None:
+    mib = 1 << 20
+    assert read_release(0, mib, 2 * mib, keep=mib) is None, "not longer than twice keep: cached"
+    assert read_release(0, mib, 3 * mib, keep=mib) == (0, mib)
+    assert read_release(mib, 2 * mib, 3 * mib, keep=mib) == (mib, mib), "the tail stays"
+    assert read_release(2 * mib, mib, 3 * mib, keep=mib) is None
