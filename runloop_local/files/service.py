@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from ..db.page_cache import WriteBehind
 from ..http.errors import bad_request
 from .rules import Folders, resolve_path
 
@@ -109,7 +110,8 @@ class NewFile:
     an engine killed meanwhile leaves nothing in the devbox's folders. It is linked under a
     temporary name and renamed over ``target`` once whole; until then the old file stays as it
     was. The file, and the folders made for it, belong to ``owner`` when given. Always
-    :meth:`close` it (a file not committed is discarded).
+    :meth:`close` it (a file not committed is discarded). A long file is written back and
+    dropped from the page cache behind the writes (see :mod:`runloop_local.db.page_cache`).
 
     Raises:
         ApiError: 400 when the folder cannot be created or the file cannot be made.
@@ -117,6 +119,8 @@ class NewFile:
 
     def __init__(self, target: Path, field: str, path: str, owner: int | None = None) -> None:
         self._target, self._field, self._path, self._owner = target, field, path, owner
+        self._size = 0
+        self._behind = WriteBehind()
         try:
             _make_parents(target.parent, owner)
             if target.is_dir():
@@ -138,6 +142,8 @@ class NewFile:
             write_all(self.fd, buffers)
         except OSError as exc:
             raise self._error(exc) from None
+        self._size += sum(memoryview(buffer).nbytes for buffer in buffers)
+        self._behind.wrote(self.fd, self._size)
 
     def fill_from(self, source: int) -> None:
         """Appends the whole of the open file ``source`` (from its start).

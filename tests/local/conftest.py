@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,16 @@ def devbox_home(engine: LocalEngine, devbox_id: str) -> Path:
     """The host folder that is a running devbox's ``/home/user`` (in its mounted root, if it has one)."""
     root = engine.data_dir / "devboxes" / devbox_id
     return root / "merged" / "home" / "user" if (root / "upper").is_dir() else root / "home"
+
+
+def cached_bytes(path: Path) -> int | None:
+    """Bytes of ``path`` in the page cache (util-linux ``fincore``), None without the tool."""
+    if shutil.which("fincore") is None:
+        return None
+    done = subprocess.run(
+        ["fincore", "--bytes", "--noheadings", "--raw", "--output", "RES", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(done.stdout.split()[0])

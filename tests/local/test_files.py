@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from runloop_api import BadRequestError, NotFoundError, RunloopAPI
 from runloop_api.types import DevboxView
 from runloop_local import LocalEngine
 
-from .conftest import devbox_home
+from .conftest import cached_bytes, devbox_home
 
 
 def _run(api: RunloopAPI, devbox: DevboxView, command: str) -> str:
@@ -149,6 +150,28 @@ def test_large_uploads_are_byte_exact_in_either_part_order(
     assert httpx.post(url, headers=headers, content=body).status_code == 200
     with api.devboxes.download_file(devbox.id, path="big/two.bin") as response:
         assert b"".join(response.iter_bytes()) == data[:5_000_000]
+
+
+@pytest.mark.bwrap  # needs the sandbox: the devbox user
+def test_a_long_upload_leaves_the_page_cache_behind_it_and_every_byte_stays(
+    api: RunloopAPI, engine: LocalEngine, devbox: DevboxView, tmp_path: Path
+) -> None:
+    data = os.urandom(112 * 1024 * 1024)
+    source = tmp_path / "long.bin"
+    source.write_bytes(data)
+    api.devboxes.upload_file(devbox.id, path="long.bin", file=source)
+    resident = cached_bytes(devbox_home(engine, devbox.id) / "long.bin")
+    if resident is None:
+        pytest.skip("fincore (util-linux) is not installed")
+    # (read in the devbox only afterwards: the read caches the file again)
+    # Written back and dropped behind the writes, all but about the last 32 MiB (the last
+    # write-back may still run: it was handed to a thread).
+    deadline = time.monotonic() + 10
+    while resident > 64 * 1024 * 1024 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        resident = cached_bytes(devbox_home(engine, devbox.id) / "long.bin") or 0
+    assert resident <= 64 * 1024 * 1024, f"{resident} bytes of 112 MiB still cached"
+    assert _run(api, devbox, "sha256sum < ~/long.bin").split()[0] == hashlib.sha256(data).hexdigest()
 
 
 @pytest.mark.bwrap  # needs the sandbox: a private /tmp

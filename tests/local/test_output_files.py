@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
-from runloop_local.db.output_files import OutputFile, read_release, release_range
+from runloop_local.db.output_files import OutputFile
+from runloop_local.db.page_cache import read_release, release_range
+
+from .conftest import cached_bytes
 
 
 def test_release_range_keeps_the_tail_cached_and_releases_in_steps() -> None:
@@ -28,24 +29,11 @@ def test_a_long_output_file_leaves_the_page_cache_behind_its_writer(tmp_path: Pa
         file.write(start, data[start : start + 256 * 1024])
         file.wait_released()  # as if the disk kept up: each write may start the next release
     assert file.released >= 4 * mib, "all but about the last two MiB handed back"
-    resident = _cached_bytes(file.path)
+    resident = cached_bytes(file.path)
     if resident is not None:
         assert resident <= len(data) - file.released + 256 * 1024, f"{resident} bytes still cached"
     assert file.read(0, len(data)) == data
     file.close()
-
-
-def _cached_bytes(path: Path) -> int | None:
-    """Bytes of ``path`` in the page cache (util-linux ``fincore``), None without the tool."""
-    if shutil.which("fincore") is None:
-        return None
-    done = subprocess.run(
-        ["fincore", "--bytes", "--noheadings", "--raw", "--output", "RES", str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return int(done.stdout.split()[0])
 
 
 def test_reads_of_a_long_ended_output_drop_what_they_read_but_its_tail() -> None:
