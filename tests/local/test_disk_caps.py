@@ -63,6 +63,16 @@ def _host_traces(data_dir: Path) -> list[str]:
     return mounts + [line for line in loops.splitlines() if str(data_dir) in line]
 
 
+def _direct_io(data_dir: Path) -> dict[str, str]:
+    """Each devbox's disk image in this data dir, and its loop device's ``dio`` (1: direct I/O)."""
+    found = {}
+    for device in Path("/sys/block").glob("loop*"):
+        backing = device / "loop" / "backing_file"
+        if backing.exists() and str(data_dir) in (name := backing.read_text().strip()):
+            found[Path(name).stem] = (device / "loop" / "dio").read_text().strip()
+    return found
+
+
 def _until_gone(data_dir: Path) -> list[str]:
     deadline = time.monotonic() + 10
     while (left := _host_traces(data_dir)) and time.monotonic() < deadline:
@@ -75,6 +85,9 @@ def test_writes_past_the_disk_size_fail_while_another_devbox_keeps_writing(
 ) -> None:
     engine, api = capped
     small, other = _create(api, TWO_GIB), _create(api)
+    # Direct I/O on the images (/tmp is a file system with O_DIRECT): written blocks are not
+    # cached a second time as the image file's pages.
+    assert _direct_io(engine.data_dir.resolve()) == {small.id: "1", other.id: "1"}
     status, out = _run(api, small.id, "df -B1G --output=size / /tmp ~ /usr | tail -4")
     assert (status, out.split()) == (0, ["2"] * 4)  # root, /tmp, home and /usr: one 2 GiB disk
     status, out = _run(api, small.id, FILL)
