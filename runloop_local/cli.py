@@ -38,6 +38,7 @@ from .client.server_file import (
 from .client.terminal import run_shell
 from .devboxes.service import DevboxService
 from .engine import check_isolation, listening_socket, new_token, raise_fd_limit
+from .http.heap import tune_heap
 from .http.server import server_config
 
 __all__ = ["default_data_dir", "is_loopback", "main", "parse_args"]
@@ -228,6 +229,7 @@ def _serve(args: argparse.Namespace) -> int:
     token = args.token or new_token()
     data_dir = args.data_dir or default_data_dir()
     raise_fd_limit()
+    tune_heap()
     service = DevboxService(data_dir, args.isolation, writable_roots=not args.read_only_root)
     config = server_config(
         build_app(service, token, host=args.host, ssh_port=args.ssh_port),
