@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -12,7 +10,8 @@ from runloop_api.types import AgentCreateParameters
 from ..devboxes.rules import ACTIVE_STATUSES
 from ..devboxes.service import DevboxService
 from ..http.errors import bad_request
-from ..http.requests import Routes, app_state, dump, idempotent, json_body, query_bool, query_int
+from ..http.listing import list_body, page_query
+from ..http.requests import Routes, app_state, dump, idempotent, json_body, query_bool
 from .service import AgentService
 
 __all__ = ["ROUTES"]
@@ -40,12 +39,9 @@ async def create(request: Request) -> Response:
 def _page(request: Request, *, public: bool) -> Response:
     query = request.query_params
     svc = agents(request)
-    limit = query_int(request, "limit", 20, low=1, high=5000)
-    after = query.get("starting_after") or None
-    include_total = query_bool(request, "include_total_count", default=True)
+    limit, after, include_total = page_query(request)
     if public or query_bool(request, "is_public"):  # the engine has no public agents
-        body: dict[str, Any] = {"agents": [], "has_more": False}
-        return JSONResponse({**body, "total_count": 0} if include_total else body)
+        return list_body("agents", [], False, 0, include_total)
     if after is not None and svc.store.get(after) is None:
         raise bad_request(f"invalid query parameter `starting_after`: no agent {after!r}")
     page, has_more, total = svc.page(
@@ -55,10 +51,7 @@ def _page(request: Request, *, public: bool) -> Response:
         limit=limit,
         starting_after=after,
     )
-    body = {"agents": [dump(r.view()) for r in page], "has_more": has_more}
-    if include_total:
-        body["total_count"] = total
-    return JSONResponse(body)
+    return list_body("agents", [dump(r.view()) for r in page], has_more, total, include_total)
 
 
 async def list_agents(request: Request) -> Response:

@@ -7,9 +7,9 @@ from starlette.responses import Response
 
 from runloop_api.types import BenchmarkJobCreateParameters
 
+from ..http.listing import list_body, page_query
 from ..http.requests import Routes, app_state, dump, idempotent, json_body, query_value, respond
 from .jobs import BenchmarkJobService
-from .listing import list_body, page_query
 
 __all__ = ["ROUTES"]
 

@@ -11,6 +11,7 @@ from runloop_api.types import (
     BenchmarkUpdateParameters,
 )
 
+from ..http.listing import list_body, page_query
 from ..http.requests import (
     Routes,
     app_state,
@@ -22,7 +23,6 @@ from ..http.requests import (
     respond,
 )
 from . import job_routes, run_routes
-from .listing import list_body, page_query
 from .service import BenchmarkService
 
 __all__ = ["ROUTES"]

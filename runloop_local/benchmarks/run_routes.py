@@ -8,8 +8,8 @@ from starlette.responses import Response
 from runloop_api.types import BenchmarkRunState, ScenarioRunState, StartBenchmarkRunParameters
 
 from ..db.clock import now_ms
+from ..http.listing import list_body, page_query
 from ..http.requests import Routes, app_state, check_enum, dump, idempotent, json_body, query_value, respond
-from .listing import list_body, page_query
 from .rules import page_in_memory
 from .runs import BenchmarkRunService
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -13,6 +11,7 @@ from runloop_api.types import (
     StartScenarioRunParameters,
 )
 
+from ..http.listing import list_body, page_query
 from ..http.requests import (
     Routes,
     app_state,
@@ -20,8 +19,6 @@ from ..http.requests import (
     idempotent,
     json_body,
     metadata_routes,
-    query_bool,
-    query_int,
     query_value,
     respond,
 )
@@ -44,21 +41,6 @@ def runs(request: Request) -> ScenarioRunService:
     return app_state(request, "scenario_runs", ScenarioRunService)
 
 
-def _page_query(request: Request) -> tuple[int, str | None, bool]:
-    limit = query_int(request, "limit", 20, low=1, high=5000)
-    include_total = query_bool(request, "include_total_count", default=True)  # the spec's default
-    return limit, query_value(request, "starting_after") or None, include_total
-
-
-def _list_body(
-    key: str, items: list[dict[str, Any]], has_more: bool, total: int, include_total: bool
-) -> JSONResponse:
-    body: dict[str, Any] = {key: items, "has_more": has_more}
-    if include_total:
-        body["total_count"] = total
-    return JSONResponse(body)
-
-
 # -- scenarios ---------------------------------------------------------------------------------------
 
 
@@ -73,7 +55,7 @@ async def create(request: Request) -> Response:
 
 
 async def list_scenarios(request: Request) -> Response:
-    limit, after, include_total = _page_query(request)
+    limit, after, include_total = page_query(request)
     validation = query_value(request, "validation_type") or None  # any string: the spec types it so
     page, has_more, total = scenarios(request).page(
         limit=limit,
@@ -83,13 +65,13 @@ async def list_scenarios(request: Request) -> Response:
         validation_type=validation,
         benchmark_id=query_value(request, "benchmark_id") or None,
     )
-    return _list_body("scenarios", [dump(r.view()) for r in page], has_more, total, include_total)
+    return list_body("scenarios", [dump(r.view()) for r in page], has_more, total, include_total)
 
 
 async def list_public(request: Request) -> Response:
     # Scenarios of the engine belong to its token holder: none is public.
-    _, _, include_total = _page_query(request)
-    return _list_body("scenarios", [], False, 0, include_total)
+    _, _, include_total = page_query(request)
+    return list_body("scenarios", [], False, 0, include_total)
 
 
 async def retrieve(request: Request) -> Response:
@@ -113,7 +95,7 @@ async def scenario_runs(request: Request) -> Response:
     # The spec types this answer as a ScenarioDefinitionView (a spec error, see spec/README.md):
     # the scenario's view, with the run list's fields beside it.
     scenario = scenarios(request).get(request.path_params["id"])
-    limit, after, include_total = _page_query(request)
+    limit, after, include_total = page_query(request)
     page, has_more, total = runs(request).page(limit=limit, starting_after=after, scenario_id=scenario.id)
     body = dump(scenario.view())
     body.update({"runs": [dump(r.view()) for r in page], "has_more": has_more})
@@ -146,7 +128,7 @@ async def start_run(request: Request) -> Response:
 
 
 async def list_runs(request: Request) -> Response:
-    limit, after, include_total = _page_query(request)
+    limit, after, include_total = page_query(request)
     state = query_value(request, "state") or None  # any string: the spec types it so
     page, has_more, total = runs(request).page(
         limit=limit,
@@ -157,7 +139,7 @@ async def list_runs(request: Request) -> Response:
         name=query_value(request, "name") or None,
         search=query_value(request, "search") or None,
     )
-    return _list_body("runs", [dump(r.view()) for r in page], has_more, total, include_total)
+    return list_body("runs", [dump(r.view()) for r in page], has_more, total, include_total)
 
 
 async def retrieve_run(request: Request) -> Response:

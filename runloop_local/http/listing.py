@@ -1,4 +1,4 @@
-"""The list answers the benchmark routes share: page queries and bodies."""
+"""List answers: page queries and bodies, as the list operations of the evaluation objects give them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..http.requests import query_bool, query_int, query_value
+from .requests import query_bool, query_int, query_value
 
 __all__ = ["list_body", "page_query"]
 
