@@ -75,18 +75,23 @@ def check_create_params(params: DevboxCreateParameters, unsupported: Iterable[st
         check_launch_parameters(params.launch_parameters)
 
 
-def check_launch_parameters(lp: LaunchParameters) -> None:
-    """Raises 400 naming the first field of ``lp`` the engine cannot honour (devbox creates and
-    blueprint builds carry the same launch parameters)."""
+def check_launch_parameters(lp: LaunchParameters, field: str = "launch_parameters") -> None:
+    """Raises 400 naming the first field of ``lp`` the engine cannot honour (devbox creates,
+    blueprint builds and scenario environments carry the same launch parameters).
+
+    Args:
+        lp: The launch parameters.
+        field: Where they are in the request, for the messages.
+    """
     keep = lp.keep_alive_time_seconds
     if keep is not None and not 0 < keep <= MAX_KEEP_ALIVE_SECONDS:
         raise bad_request(
-            f"invalid field `launch_parameters.keep_alive_time_seconds` {keep}: "
+            f"invalid field `{field}.keep_alive_time_seconds` {keep}: "
             f"expected 1 to {MAX_KEEP_ALIVE_SECONDS} seconds"
         )
     for where, idle in (
-        ("launch_parameters.after_idle", lp.after_idle),
-        ("launch_parameters.lifecycle.after_idle", lp.lifecycle.after_idle if lp.lifecycle else None),
+        (f"{field}.after_idle", lp.after_idle),
+        (f"{field}.lifecycle.after_idle", lp.lifecycle.after_idle if lp.lifecycle else None),
     ):
         if idle is not None and idle.on_idle not in ("shutdown", "suspend"):
             raise bad_request(
@@ -98,17 +103,17 @@ def check_launch_parameters(lp: LaunchParameters) -> None:
     if user is not None:
         if not _USERNAME.match(user.username):
             raise bad_request(
-                f"invalid field `launch_parameters.user_parameters.username` {user.username!r}: "
+                f"invalid field `{field}.user_parameters.username` {user.username!r}: "
                 "expected a Linux user name (lowercase letters, digits, _ and -)"
             )
         if not 0 <= user.uid <= 65535:
             raise bad_request(
-                f"invalid field `launch_parameters.user_parameters.uid` {user.uid}: expected 0 to 65535"
+                f"invalid field `{field}.user_parameters.uid` {user.uid}: expected 0 to 65535"
             )
     for i, command in enumerate(lp.launch_commands or []):
         if "\0" in command:
-            raise bad_request(f"invalid field `launch_parameters.launch_commands.{i}`: contains a NUL byte")
-    check_size(lp.model_dump(mode="json", exclude_none=True))
+            raise bad_request(f"invalid field `{field}.launch_commands.{i}`: contains a NUL byte")
+    check_size(lp.model_dump(mode="json", exclude_none=True), field)
 
 
 MOUNT_TYPES = ("file_mount", "object_mount", "code_mount", "agent_mount")

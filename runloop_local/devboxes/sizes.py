@@ -58,24 +58,28 @@ DEFAULT_SIZE = "SMALL"
 _CUSTOM = ("custom_cpu_cores", "custom_gb_memory", "custom_disk_size")
 
 
-def _field(name: str) -> str:
-    return f"launch_parameters.{name}"
-
-
-def check_size(lp: Mapping[str, Any]) -> None:
+def check_size(lp: Mapping[str, Any], field: str = "launch_parameters") -> None:
     """Raises 400 naming the first size field of launch parameters ``lp`` that is not valid.
+
+    Args:
+        lp: The launch parameters (JSON).
+        field: Where they are in the request, for the messages.
 
     Raises:
         ApiError: 400 for a custom value off the service's steps, custom values without
             ``CUSTOM_SIZE`` (or ``CUSTOM_SIZE`` without cores and memory).
     """
+
+    def _field(name: str) -> str:
+        return f"{field}.{name}"
+
     request = lp.get("resource_size_request")
     given = [name for name in _CUSTOM if lp.get(name) is not None]
     if request != "CUSTOM_SIZE":
         if given:
             raise bad_request(
                 f"invalid field `{_field(given[0])}`: custom sizes need "
-                "`launch_parameters.resource_size_request` CUSTOM_SIZE"
+                f"`{field}.resource_size_request` CUSTOM_SIZE"
             )
         return
     for name in ("custom_cpu_cores", "custom_gb_memory"):

@@ -12,6 +12,7 @@ from runloop_api.types import (
     ScenarioUpdateParameters,
 )
 
+from ..devboxes.create_rules import check_launch_parameters
 from ..http.errors import bad_request
 from .records import ScenarioRecord
 
@@ -90,7 +91,8 @@ def check_contract(contract: Mapping[str, Any], field: str = "scoring_contract")
 
 
 def check_environment(env: ScenarioEnvironment | None) -> None:
-    """A scenario's environment names a blueprint or a snapshot, not both.
+    """A scenario's environment names a blueprint or a snapshot, not both, and launch parameters
+    a devbox can be made with (refused now, not when a run starts).
 
     Raises:
         ApiError: 400.
@@ -103,6 +105,8 @@ def check_environment(env: ScenarioEnvironment | None) -> None:
         raise bad_request(
             f"invalid field `environment_parameters.working_directory` {env.working_directory!r}: give an absolute path"
         )
+    if env is not None and env.launch_parameters is not None:
+        check_launch_parameters(env.launch_parameters, "environment_parameters.launch_parameters")
 
 
 def _dump(model: Any) -> Any:

@@ -71,6 +71,14 @@ def test_bad_scenarios_are_refused_naming_the_field(api: RunloopAPI) -> None:
         ({"scoring_contract": _contract("x", "x")}, "used twice"),
         ({"environment_parameters": {"blueprint_id": "bpt_a", "snapshot_id": "snp_b"}}, "not both"),
         ({"environment_parameters": {"working_directory": "rel/dir"}}, "absolute path"),
+        (
+            {"environment_parameters": {"launch_parameters": {"keep_alive_time_seconds": 0}}},
+            "`environment_parameters.launch_parameters.keep_alive_time_seconds`",
+        ),
+        (
+            {"environment_parameters": {"launch_parameters": {"custom_cpu_cores": 3}}},
+            "`environment_parameters.launch_parameters.custom_cpu_cores`",
+        ),
         ({"scorer_timeout_sec": 0}, "scorer_timeout_sec"),
         ({"name": "  "}, "`name`"),
         (
