@@ -107,9 +107,7 @@ def check_launch_parameters(lp: LaunchParameters, field: str = "launch_parameter
                 "expected a Linux user name (lowercase letters, digits, _ and -)"
             )
         if not 0 <= user.uid <= 65535:
-            raise bad_request(
-                f"invalid field `{field}.user_parameters.uid` {user.uid}: expected 0 to 65535"
-            )
+            raise bad_request(f"invalid field `{field}.user_parameters.uid` {user.uid}: expected 0 to 65535")
     for i, command in enumerate(lp.launch_commands or []):
         if "\0" in command:
             raise bad_request(f"invalid field `{field}.launch_commands.{i}`: contains a NUL byte")

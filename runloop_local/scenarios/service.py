@@ -9,7 +9,7 @@ from runloop_api.types import ScenarioCreateParameters, ScenarioUpdateParameters
 
 from ..db.clock import now_ms
 from ..db.ids import new_id
-from ..http.errors import bad_request, not_found
+from ..http.errors import ApiError, bad_request, not_found
 from ..scoring.rules import check_contract as check_scoring_functions
 from .records import ScenarioRecord, ScenarioStore
 from .rules import new_scenario_fields, updated_fields
@@ -120,11 +120,28 @@ class ScenarioService:
             clauses.append("json_extract(data, '$.validation_type') = ?")
             args.append(validation_type)
         if benchmark_id:
-            # No benchmark service: no benchmark exists, so none has scenarios.
-            ids = [] if self.benchmark_scenarios is None else self.benchmark_scenarios(benchmark_id)
+            ids = self._benchmark_scenarios(benchmark_id)
             clauses.append(f"id IN ({', '.join('?' * len(ids))})" if ids else "0")
             args += ids
         return self.store.select_page(clauses, args, limit=limit, starting_after=starting_after)
+
+    def _benchmark_scenarios(self, benchmark_id: str) -> list[str]:
+        """The scenario ids of a benchmark named by the ``benchmark_id`` filter.
+
+        Raises:
+            ApiError: 400 when no benchmark has that id (a filter naming nothing is a mistake,
+                as a page cursor naming nothing is, not an empty list).
+        """
+        try:
+            if self.benchmark_scenarios is None:  # no benchmark service: no benchmark exists
+                raise not_found("benchmark", benchmark_id)
+            return self.benchmark_scenarios(benchmark_id)
+        except ApiError as exc:
+            if exc.status != 404:
+                raise
+            raise bad_request(
+                f"invalid query parameter `benchmark_id`: no benchmark {benchmark_id!r}"
+            ) from None
 
     def check_runnable(self, rec: ScenarioRecord) -> None:
         """Raises 400 for an archived scenario (it keeps its runs, but starts no new one)."""

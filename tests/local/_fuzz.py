@@ -76,6 +76,10 @@ REFUSED_BY_STATE = (
     # an execution that has ended
     "sendStdIn",
     "killAsyncExecution",
+    # a computer whose desktop is not up yet (or whose devbox is not running)
+    "keyboardInteraction",
+    "mouseInteraction",
+    "screenInteraction",
     # a terminal session without a foreground process, or an unknown signal name (both declared)
     "controlDevboxPtySession",
     # an object not uploaded yet, the engine's base blueprint, a page cursor naming no record
@@ -106,6 +110,7 @@ REFUSED_BY_STATE = (
     # not running; an archived scenario, or a run profile without what the scenario requires
     "createScenario",
     "updateScenario",
+    "listScenarios",  # a benchmark_id filter naming no benchmark
     "startScenarioRun",
     "scoreScenarioRun",
     "completeScenarioRun",

@@ -106,6 +106,8 @@ def test_benchmark_definitions(api: RunloopAPI, scenarios: list[ScenarioDefiniti
     assert ([s.name for s in rest.items], rest.has_more) == ([scenarios[2].name], False)
     # listScenarios knows benchmarks now
     assert {s.id for s in api.scenarios.list(benchmark_id=bench.id).items} == {a, c}
+    code, text = status_of(lambda: api.scenarios.list(benchmark_id="bmd_nope").items)
+    assert code == 400 and "`benchmark_id`: no benchmark 'bmd_nope'" in text
 
     assert api.benchmarks.archive(bench.id).status == "archived"
     code, text = status_of(lambda: api.benchmarks.start_run(benchmark_id=bench.id))
