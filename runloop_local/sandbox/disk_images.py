@@ -1,20 +1,14 @@
 """Sparse ext4 images loop-mounted on the host (the engine runs as root): make, mount, unmount,
 and sweep what a crashed engine left.
 
-``mount -o loop`` sets its loop device up with autoclear, so unmounting an image frees its
-device as well; only a device whose mount never happened (a crash between the two) is left,
-and :func:`sweep` detaches those.
-
-The loop device then reads and writes its image with direct I/O, where the host's file system
-allows it: else each block a devbox writes is cached twice (in the devbox's file system and in
-the image file's pages), and on a virtual machine the fresh memory that takes is what limits a
-write (200 MB uploads: 150-200 MB/s buffered, 1,000-1,200 MB/s direct, ``bench/transfers.py``).
+Each image's loop device is set up with autoclear (and direct I/O where it can be, see
+:mod:`.loop_devices`), so unmounting an image frees its device as well; only a device whose
+mount never happened (a crash between the two) is left, and :func:`sweep` detaches those.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import shutil
@@ -22,12 +16,12 @@ import subprocess
 from pathlib import Path
 
 from .disk_rules import mkfs_command, stale_devices
+from .loop_devices import open_loop_device
 from .mounts import mounts_under, unmount
 
 __all__ = ["attach", "detach", "is_mounted", "probe", "sweep"]
 
 _TIMEOUT = 60
-_LOOP_SET_DIRECT_IO = 0x4C08
 
 logger = logging.getLogger(__name__)
 
@@ -89,10 +83,7 @@ def attach(image: Path, target: Path, size: int) -> bool:
     # A handle on the folder as it is before the mount: its files stay reachable through it.
     below = os.open(target, os.O_PATH | os.O_DIRECTORY)
     try:
-        # noinit_itable: the kernel would zero the inode tables in the background (64 MiB of
-        # writes for 4 GiB, slowing the next boots down); a sparse file reads zeros already.
-        _run(["mount", "-t", "ext4", "-o", "loop,noatime,noinit_itable", str(image), str(target)])
-        _direct_io(target)
+        _mount(image, target)
         try:
             if fresh:
                 _move_in(below, target)
@@ -121,31 +112,20 @@ def _move_in(below: int, target: Path) -> None:
             path.unlink()
 
 
-def _direct_io(target: Path) -> None:
-    """Has the loop device mounted at ``target`` use direct I/O on its image, where it can."""
-    device = _mount_source(target)
-    if device is None or not device.startswith("/dev/loop"):
+def _mount(image: Path, target: Path) -> None:
+    # noinit_itable: the kernel would zero the inode tables in the background (64 MiB of
+    # writes for 4 GiB, slowing the next boots down); a sparse file reads zeros already.
+    options = "noatime,noinit_itable"
+    try:
+        device, held = open_loop_device(image)
+    except OSError as exc:
+        logger.debug("mounting %s through mount -o loop (buffered): %s", image, exc)
+        _run(["mount", "-t", "ext4", "-o", f"loop,{options}", str(image), str(target)])
         return
     try:
-        fd = os.open(device, os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            fcntl.ioctl(fd, _LOOP_SET_DIRECT_IO, 1)
-        finally:
-            os.close(fd)
-    except OSError as exc:  # a host file system without O_DIRECT (tmpfs): buffered, as before
-        logger.debug("loop device %s stays buffered: %s", device, exc)
-
-
-def _mount_source(target: Path) -> str | None:
-    """What is mounted at ``target`` (the last mount there), per this process's mount table."""
-    source = None
-    with contextlib.suppress(OSError), open("/proc/self/mountinfo") as info:
-        for line in info:
-            fields = line.split()
-            after = line.split(" - ", 1)[-1].split()
-            if fields[4].replace("\\040", " ") == str(target) and len(after) >= 2:
-                source = after[1]
-    return source
+        _run(["mount", "-t", "ext4", "-o", options, device, str(target)])
+    finally:
+        os.close(held)  # the mount holds the device now; autoclear frees it at the unmount
 
 
 def detach(target: Path) -> None:

@@ -185,3 +185,40 @@ def test_files_in_the_folder_before_its_first_mount_move_into_the_new_image(tmp_
         assert (home / "notes.txt").read_text() == "mine"
     finally:
         disk_images.detach(folder)
+
+
+@pytest.mark.parametrize("loop_configure", [True, False], ids=["direct-io", "mount-o-loop"])
+def test_an_image_is_mounted_and_its_loop_device_freed_at_the_unmount(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loop_configure: bool
+) -> None:
+    # Where LOOP_CONFIGURE is missing (kernels before 5.8), `mount -o loop` mounts it buffered.
+    if not loop_configure:
+
+        def refused(image: Path) -> tuple[str, int]:
+            raise OSError(25, "Inappropriate ioctl for device")
+
+        monkeypatch.setattr(disk_images, "open_loop_device", refused)
+    image, folder = tmp_path / "disks" / "dbx_one.img", tmp_path / "devboxes" / "dbx_one"
+    assert disk_images.attach(image, folder, 2**30)
+    try:
+        (folder / "kept").write_text("on the image")
+        assert _direct_io(tmp_path.resolve()) == {"dbx_one": "1" if loop_configure else "0"}
+    finally:
+        disk_images.detach(folder)
+    assert _until_gone(tmp_path.resolve()) == []
+    assert not disk_images.attach(image, folder, 2**30)
+    try:
+        assert (folder / "kept").read_text() == "on the image"
+    finally:
+        disk_images.detach(folder)
+    assert _until_gone(tmp_path.resolve()) == []
+
+
+def test_an_image_that_does_not_mount_leaves_no_loop_device(tmp_path: Path) -> None:
+    image, folder = tmp_path / "disks" / "dbx_bad.img", tmp_path / "devboxes" / "dbx_bad"
+    image.parent.mkdir(parents=True)
+    with image.open("wb") as file:
+        file.truncate(2**30)  # no file system in it
+    with pytest.raises(OSError, match="mount failed"):
+        disk_images.attach(image, folder, 2**30)
+    assert _until_gone(tmp_path.resolve()) == []
