@@ -83,8 +83,12 @@ def devbox_home(engine: LocalEngine, devbox_id: str) -> Path:
 
 
 def cached_bytes(path: Path) -> int | None:
-    """Bytes of ``path`` in the page cache (util-linux ``fincore``), None without the tool."""
+    """Bytes of ``path`` in the page cache (util-linux ``fincore``); None without the tool, or on
+    tmpfs (its pages are the file: they never leave the cache)."""
     if shutil.which("fincore") is None:
+        return None
+    kind = subprocess.run(["stat", "-f", "-c", "%T", str(path)], capture_output=True, text=True, check=True)
+    if kind.stdout.strip() == "tmpfs":
         return None
     done = subprocess.run(
         ["fincore", "--bytes", "--noheadings", "--raw", "--output", "RES", str(path)],
