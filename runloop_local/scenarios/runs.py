@@ -375,12 +375,9 @@ class ScenarioRunService:
         assert self.scoring is not None
         if await self.devboxes.wait_for_status(rec.devbox_id, ["running"], DEVBOX_WAIT_S) is None:
             status = self.devboxes.get(rec.devbox_id).status
-            if self.get(id).state == "scoring":  # not failed meanwhile by its devbox's end
-                await self._finish(
-                    self.get(id),
-                    "failed",
-                    f"its devbox {rec.devbox_id} did not run to be scored (it is {status})",
-                )
+            await self._finish_scoring(
+                id, "failed", f"its devbox {rec.devbox_id} did not run to be scored (it is {status})"
+            )
             return
         timeout = rec.scorer_timeout_sec
         try:
@@ -391,18 +388,14 @@ class ScenarioRunService:
                 None if timeout is None else timeout + SCORING_GRACE_S,
             )
         except asyncio.TimeoutError:
-            if self.get(id).state != "scoring":
-                return  # ended meanwhile (canceled, or its devbox ended)
-            await self._finish(
-                self.get(id), "timeout", f"scoring took longer than scorer_timeout_sec={timeout}"
+            await self._finish_scoring(
+                id, "timeout", f"scoring took longer than scorer_timeout_sec={timeout}"
             )
             return
         except Exception as exc:  # a scorer the engine cannot run, or a devbox gone: the run ends
             log.warning("scoring scenario run %s failed: %s", id, exc)
             message = exc.message if isinstance(exc, ApiError) else f"{type(exc).__name__}: {exc}"
-            if self.get(id).state != "scoring":
-                return  # ended meanwhile (canceled, or its devbox ended)
-            await self._finish(self.get(id), "failed", f"scoring failed: {message}")
+            await self._finish_scoring(id, "failed", f"scoring failed: {message}")
             return
         rec = self.get(id)
         if rec.state != "scoring":
@@ -426,6 +419,13 @@ class ScenarioRunService:
         self._set_state(rec, "running", "the engine restarted while scoring: scoring again")
         with contextlib.suppress(ApiError):
             self._begin_scoring(self.get(id))
+
+    async def _finish_scoring(self, id: str, state: str, message: str) -> None:
+        """Ends a run whose scoring could not give a result, unless it ended meanwhile (canceled,
+        or failed by its devbox's end)."""
+        rec = self.get(id)
+        if rec.state == "scoring":
+            await self._finish(rec, state, message)
 
     async def _finish(self, rec: ScenarioRunRecord, state: str, message: str) -> None:
         """Ends a run and shuts its devbox down (a scoring in progress is stopped)."""
