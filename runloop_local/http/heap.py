@@ -16,7 +16,6 @@ a program leaves that program's heap as it is. Settings given by environment var
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 from collections.abc import Mapping
 
@@ -51,10 +50,8 @@ def tune_heap(environ: Mapping[str, str] = os.environ) -> bool:
     Returns:
         Whether every setting was made (False where the C library has no ``mallopt``, as musl).
     """
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    mallopt = getattr(ctypes.CDLL(name), "mallopt", None)
+    # The process's own symbols, libc's among them: find_library("c") would run ldconfig.
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
     if mallopt is None:
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)

@@ -132,16 +132,15 @@ class ScenarioService:
             ApiError: 400 when no benchmark has that id (a filter naming nothing is a mistake,
                 as a page cursor naming nothing is, not an empty list).
         """
+        missing = bad_request(f"invalid query parameter `benchmark_id`: no benchmark {benchmark_id!r}")
+        if self.benchmark_scenarios is None:  # no benchmark service: no benchmark exists
+            raise missing
         try:
-            if self.benchmark_scenarios is None:  # no benchmark service: no benchmark exists
-                raise not_found("benchmark", benchmark_id)
             return self.benchmark_scenarios(benchmark_id)
         except ApiError as exc:
             if exc.status != 404:
                 raise
-            raise bad_request(
-                f"invalid query parameter `benchmark_id`: no benchmark {benchmark_id!r}"
-            ) from None
+            raise missing from None
 
     def check_runnable(self, rec: ScenarioRecord) -> None:
         """Raises 400 for an archived scenario (it keeps its runs, but starts no new one)."""
